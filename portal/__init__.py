@@ -1,0 +1,83 @@
+"""Your Place: the Bradford District engagement portal."""
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config as portal_config
+from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(portal_config.Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(portal_config.from_environment())
+    else:
+        app.config.from_mapping(test_config)
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite")
+    _production_settings(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    # The limiter first, so a flood is refused before any other work is done for it.
+    limiter.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    from portal import models  # noqa: F401  (registers every table)
+    from portal.database import configure_engine
+    from portal.sessions import DatabaseSessionInterface
+
+    with app.app_context():
+        configure_engine(db.engine)
+    app.session_interface = DatabaseSessionInterface()
+
+    from portal import assets, errors, security, templating
+
+    assets.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from portal.core import bp as core_bp
+    from portal.feedback import bp as feedback_bp
+    from portal.moderation import bp as moderation_bp
+    from portal.responses import bp as responses_bp
+    from portal.staff import bp as staff_bp
+
+    for blueprint in (core_bp, staff_bp, feedback_bp, moderation_bp, responses_bp):
+        app.register_blueprint(blueprint)
+
+    from portal import commands
+
+    commands.init_app(app)
+    return app
+
+
+def _production_settings(app: Flask) -> None:
+    """In production: refuse a weak secret, secure cookies, trust one proxy hop."""
+    if app.config["ENV_NAME"] != "production":
+        return
+    secret = app.config.get("SECRET_KEY")
+    if not secret or secret == portal_config.DEV_SECRET_KEY or len(secret) < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a long random value in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_NAME"] = "__Host-yp_session"
+    app.config["PREFERRED_URL_SCHEME"] = "https"
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

@@ -1,0 +1,76 @@
+"""Configuration: defaults here, then instance/config.py, then environment variables."""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Defaults:
+    SECRET_KEY = DEV_SECRET_KEY
+    # Filled in by create_app: SQLite in the instance folder unless DATABASE_URL says otherwise.
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    ENV_NAME = "development"  # "production" turns on secure cookies, HSTS and the secret-key check
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a slow form is never refused
+    MAX_CONTENT_LENGTH = 64 * 1024  # no form here needs more; bigger bodies get a 413 page
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+
+    # Server-side sessions: staff get short timeouts, residents long enough to finish a form.
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=10)
+    ANON_IDLE_TIMEOUT = timedelta(hours=2)
+    SESSION_COOKIE_NAME = "yp_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+
+    SIGN_IN_MAX_FAILURES = 5
+    SIGN_IN_LOCKOUT = timedelta(minutes=15)
+
+    MAIL_FROM = "Your Place <noreply@yourplace.bradford.example>"
+    MAIL_SERVER = None  # None: write .eml files to instance/outbox/ instead of sending
+    MAIL_PORT = 587
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = True
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+
+ENV_KEYS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "PUBLIC_BASE_URL": str,
+    "ENV_NAME": str,
+}
+
+
+def from_environment() -> dict:
+    """Settings given as environment variables; these win over instance/config.py."""
+    found = {}
+    for key, cast in ENV_KEYS.items():
+        value = os.environ.get(key) or os.environ.get(f"PORTAL_{key}")
+        if value:
+            found[key] = cast(value)
+    if "DATABASE_URL" in found:
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(found.pop("DATABASE_URL"))
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,99 @@
+"""The reference data every install starts with, from the council's own documents.
+
+Theme names and one-line descriptions are as the Social Kinetic engagement report
+wrote them ("It's your place, tell us what you think", 2018); pillar definitions are
+from the Stronger Communities Strategy 2018-2023. The documents never map themes to
+pillars, so the link below is the closest fit and stays editable data.
+"""
+
+from sqlalchemy import select
+
+from portal.core.models import Area, Pillar, Setting, Theme
+from portal.extensions import db
+
+PILLARS = [
+    ("getting-on", "Getting On",
+     "Equality of opportunity - addressing factors affecting economic participation and poverty "
+     "including language skills and educational attainment."),
+    ("getting-along", "Getting Along",
+     "Promoting greater interaction, dialogue and understanding between people from different "
+     "backgrounds given the diversity of the population and the extent of residential and "
+     "educational segregation; ensuring that people understand fully their rights and freedoms "
+     "and their responsibilities."),
+    ("getting-involved", "Getting Involved",
+     "Generating and connecting people to opportunities to participate in community and civic "
+     "life and strengthening leadership."),
+    ("feeling-safe", "Feeling Safe",
+     "Tackling crime and the fear of crime so that everyone feels safe."),
+]
+
+# (slug, name, description as written, plain words for young people, pillar slug)
+THEMES = [
+    ("employment-opportunities", "Employment Opportunities",
+     "Finding ways around things that might stop people applying for or getting jobs, so everyone "
+     "has the chance to find work and do well at work",
+     "Jobs, training and help to get a good job when you are older.", "getting-on"),
+    ("english-language-and-life", "English Language and Life",
+     "Giving everyone the chance to learn English and adapt to day to day life in the district",
+     "Helping everyone learn English and feel at home here.", "getting-on"),
+    ("hope-for-the-future", "Hope for the Future",
+     "Helping people feel they have a future in the district so they feel good about living here",
+     "Feeling good about your future and about living here.", "getting-on"),
+    ("building-respect-and-friendships", "Building Respect and Friendships",
+     "Between people of all ages, ethnicities, genders and faiths",
+     "Making friends and getting on with people who are different from you.", "getting-involved"),
+    ("dealing-with-hate-crime-and-intolerance", "Dealing with Hate Crime and Intolerance",
+     "and the things that make people afraid of or angry with each other",
+     "Stopping people being picked on or hurt because of who they are.", "feeling-safe"),
+    ("sharing-spaces-and-places", "Sharing Spaces and Places",
+     "Creating spaces where everyone from the local area can mix- work, play and socialise together",
+     "Safe places where everyone can meet, play and hang out together.", "getting-involved"),
+    ("linking-up-schools", "Linking Up Schools",
+     "Helping young people to mix with other young people who have different backgrounds to them",
+     "Meeting young people from other schools and backgrounds.", "getting-along"),
+]
+
+AREAS = [
+    ("bradford-east", "Bradford East"),
+    ("bradford-west", "Bradford West"),
+    ("bradford-south", "Bradford South"),
+    ("keighley", "Keighley"),
+    ("shipley", "Shipley"),
+]
+
+SETTINGS = [
+    ("target_answer_working_days", "20",
+     "How many working days we aim to take to answer feedback. Items past it go to the top of the queue."),
+]
+
+
+def seed_reference_data() -> None:
+    """Insert whatever reference rows are missing; never overwrites an admin's edits."""
+    pillars = {p.slug: p for p in db.session.scalars(select(Pillar))}
+    for position, (slug, name, definition) in enumerate(PILLARS):
+        if slug not in pillars:
+            pillars[slug] = Pillar(slug=slug, name=name, definition=definition, position=position)
+            db.session.add(pillars[slug])
+    db.session.flush()
+
+    existing_themes = set(db.session.scalars(select(Theme.slug)))
+    for position, (slug, name, description, plain, pillar_slug) in enumerate(THEMES):
+        if slug not in existing_themes:
+            db.session.add(
+                Theme(slug=slug, name=name, description=description, plain_description=plain,
+                      pillar_id=pillars[pillar_slug].id, position=position)
+            )
+
+    existing_areas = set(db.session.scalars(select(Area.slug)))
+    for position, (slug, name) in enumerate(AREAS):
+        if slug not in existing_areas:
+            db.session.add(Area(slug=slug, name=name, position=position))
+
+    for key, value, description in SETTINGS:
+        if db.session.get(Setting, key) is None:
+            db.session.add(Setting(key=key, value=value, description=description))
+
+    from portal.feedback.safeguarding import seed_default_phrases
+
+    seed_default_phrases()
+    db.session.commit()

@@ -1,0 +1,37 @@
+"""Home, the statements, and the health check."""
+
+from flask import Response
+
+from portal.core import bp
+from portal.core.services import home_page_data
+from portal.templating import render
+
+
+@bp.get("/")
+def home():
+    """What is open now, the seven themes and their pillars, the latest answers."""
+    return render("core/home.html", **home_page_data())
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """Accessibility statement in the regulations' model format."""
+    return render("core/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    """Privacy notice, with a plain version for young people."""
+    return render("core/privacy.html")
+
+
+@bp.get("/cookies")
+def cookies():
+    """Cookies: essential only, so no banner."""
+    return render("core/cookies.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness for the load balancer: no database, no template."""
+    return Response("ok", mimetype="text/plain")

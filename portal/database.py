@@ -1,0 +1,19 @@
+"""Database engine settings that differ between SQLite and PostgreSQL."""
+
+from sqlalchemy import Engine, event
+
+
+def configure_engine(engine: Engine) -> None:
+    """SQLite: write-ahead log for concurrent readers, foreign keys on, wait on locks,
+    and a full sync at commit so an acknowledged submission survives a crash."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()

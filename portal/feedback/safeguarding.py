@@ -1,0 +1,88 @@
+"""Spotting words that suggest someone is at risk.
+
+A flag never stops anyone submitting: it keeps the item out of every public view,
+puts it first for the safeguarding lead, and shows the person where help is now.
+A wrong flag loses nothing; the lead can clear it.
+"""
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.feedback.models import SafeguardingPhrase
+
+CATEGORIES = {
+    "child_at_risk": "A child may be at risk",
+    "abuse": "Abuse",
+    "self_harm": "Self-harm or suicide",
+    "threat": "A threat of violence",
+    "hate_crime": "Hate crime against a person",
+}
+
+DEFAULT_PHRASES = {
+    "child_at_risk": [
+        "hurting me", "hits me", "hit me", "beats me", "beat me up", "not safe at home",
+        "scared to go home", "afraid to go home", "touched me", "kicked me out", "no food at home",
+        "locked me in", "nobody looks after me", "left on my own", "hurts my brother", "hurts my sister",
+    ],
+    "abuse": [
+        "abuse", "abused", "abusing", "groomed", "grooming", "raped", "rape", "sexual assault",
+        "domestic violence", "forced to", "modern slavery", "made me send pictures", "exploited",
+    ],
+    "self_harm": [
+        "kill myself", "killing myself", "suicide", "suicidal", "self harm", "self harming",
+        "hurt myself", "hurting myself", "cutting myself", "end my life", "want to die",
+        "don't want to live", "dont want to live", "better off dead", "overdose",
+    ],
+    "threat": [
+        "i will kill", "going to kill", "gonna kill", "i'll kill", "stab", "stabbed", "knife",
+        "shoot", "bomb", "burn down", "petrol bomb", "beat them up",
+    ],
+    "hate_crime": [
+        "hate crime", "racially abused", "racist attack", "racially attacked", "homophobic attack",
+        "attacked because", "spat at", "because of my religion", "because i'm muslim",
+        "because i am muslim", "because i'm gay", "because i am gay", "because i'm trans",
+        "because of my skin", "pulled off my hijab", "pulled my hijab", "islamophobic",
+        "antisemitic", "transphobic", "disability hate",
+    ],
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, curly quotes and dashes straightened, accents and spacing folded."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = re.sub(r"[-\u2010-\u2015_]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _pattern(phrase: str) -> re.Pattern:
+    # Word boundaries so "stab" does not match "stable" but "stabbed" has its own entry.
+    return re.compile(r"(?<![\w'])" + re.escape(normalise(phrase)) + r"(?![\w'])")
+
+
+def find_concerns(text: str, phrases: list[tuple[str, str]] | None = None) -> list[str]:
+    """The categories (in a stable order) whose phrases appear in the text."""
+    if phrases is None:
+        phrases = active_phrases()
+    cleaned = normalise(text)
+    found = {category for phrase, category in phrases if _pattern(phrase).search(cleaned)}
+    return [category for category in CATEGORIES if category in found]
+
+
+def active_phrases() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(SafeguardingPhrase.phrase, SafeguardingPhrase.category).where(SafeguardingPhrase.active)
+    )
+    return [(row.phrase, row.category) for row in rows]
+
+
+def seed_default_phrases() -> None:
+    """Add the starting list; an admin's additions and removals are left alone."""
+    if db.session.scalar(select(SafeguardingPhrase.id).limit(1)) is not None:
+        return
+    for category, phrases in DEFAULT_PHRASES.items():
+        for phrase in phrases:
+            db.session.add(SafeguardingPhrase(phrase=phrase, category=category))

@@ -1,0 +1,1 @@
+"""Tell us, young people, tracking: built in the feedback issue."""

@@ -1,0 +1,1 @@
+"""You said, we did: built in the moderation and responses issue."""

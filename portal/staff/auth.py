@@ -1,0 +1,41 @@
+"""Who is signed in, and the decorator that guards staff pages by role."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from portal.extensions import db, login_manager
+from portal.staff.models import StaffUser
+
+login_manager.login_view = "staff.login"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.get(StaffUser, int(user_id))
+
+
+def role_required(*roles: str):
+    """Anonymous visitors are sent to sign in; signed-in staff without the role get 403.
+
+    With no roles given, any signed-in staff member may enter. Admins pass every check.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles  # read by the test that walks every staff URL
+        return wrapped
+
+    return decorator

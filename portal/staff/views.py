@@ -1,0 +1,145 @@
+"""Staff sign-in with a password and a one-time code, and sign-out."""
+
+import segno
+from flask import current_app, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from portal.extensions import db, limiter
+from portal.staff import audit, bp
+from portal.staff.forms import CodeForm, SignInForm
+from portal.staff.models import StaffUser
+from portal.staff.services import (
+    check_password,
+    find_by_email,
+    is_locked,
+    new_totp_secret,
+    provisioning_uri,
+    register_failure,
+    verify_code,
+)
+from portal.templating import render
+
+GENERIC_FAILURE = "The email address or password is not right"
+LOCKED = "This account is locked because of too many wrong attempts. Try again in 15 minutes, or ask an admin to help."
+
+
+def _safe_next(target: str | None) -> str:
+    # Only our own paths, so the sign-in page cannot be used to bounce people elsewhere.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("moderation.home")
+
+
+def _pending_user() -> StaffUser | None:
+    user_id = session.get("pending_staff_id")
+    return db.session.get(StaffUser, user_id) if user_id else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    """Step one: email and password. Success leads to the one-time code step."""
+    if current_user.is_authenticated:
+        return redirect(url_for("moderation.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = find_by_email(form.email.data)
+        if user is not None and is_locked(user):
+            audit.record("sign_in.refused_locked", "staff_user", user.id, actor=user)
+            db.session.commit()
+            form.password.errors.append(LOCKED)
+        elif not check_password(user, form.password.data) or not user.active:
+            if user is not None:
+                if register_failure(user, "password"):
+                    form.password.errors.append(LOCKED)
+                    return render("staff/login.html", form=form), 200
+            else:
+                audit.record("sign_in.failed", detail="unknown email")
+                db.session.commit()
+            form.password.errors.append(GENERIC_FAILURE)
+        else:
+            session["pending_staff_id"] = user.id
+            session["pending_next"] = _safe_next(request.args.get("next"))
+            audit.record("sign_in.password_ok", "staff_user", user.id, actor=user)
+            db.session.commit()
+            return redirect(url_for("staff.code" if user.totp_confirmed else "staff.setup_code"))
+    return render("staff/login.html", form=form, signed_out=request.args.get("signed_out") == "1")
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def code():
+    """Step two: the 6-digit code from the authenticator app."""
+    user = _pending_user()
+    if user is None or not user.totp_confirmed:
+        return redirect(url_for("staff.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if is_locked(user):
+            form.code.errors.append(LOCKED)
+        elif verify_code(user, form.code.data):
+            return _complete_sign_in(user)
+        elif register_failure(user, "code"):
+            session.pop("pending_staff_id", None)
+            form.code.errors.append(LOCKED)
+        else:
+            form.code.errors.append("The code is not right. Check your authenticator app and enter the code it shows now")
+    return render("staff/code.html", form=form)
+
+
+@bp.route("/login/set-up-code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def setup_code():
+    """First sign-in: scan a QR code into an authenticator app and confirm one code."""
+    user = _pending_user()
+    if user is None or user.totp_confirmed:
+        return redirect(url_for("staff.login"))
+    secret = session.get("pending_totp_secret")
+    if not secret:
+        secret = session["pending_totp_secret"] = new_totp_secret()
+    form = CodeForm()
+    if form.validate_on_submit():
+        user.totp_secret = secret
+        if verify_code(user, form.code.data):
+            user.totp_confirmed = True
+            audit.record("staff.code_set_up", "staff_user", user.id, actor=user)
+            session.pop("pending_totp_secret", None)
+            return _complete_sign_in(user)
+        db.session.rollback()
+        form.code.errors.append("The code is not right. Check the app shows Your Place Bradford and enter the code it shows now")
+    qr = segno.make(provisioning_uri(user, secret), error="m")
+    return render(
+        "staff/setup_code.html",
+        form=form,
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        qr_data_uri=qr.svg_data_uri(scale=4, dark="#0b0c0c", light="#ffffff"),
+    )
+
+
+def _complete_sign_in(user: StaffUser):
+    target = session.get("pending_next") or url_for("moderation.home")
+    user.failed_attempts = 0
+    user.locked_until = None
+    # A fresh session id at sign-in, so an id planted before it is worthless.
+    session.clear()
+    session.regenerate()
+    login_user(user)
+    audit.record("sign_in.success", "staff_user", user.id, actor=user)
+    db.session.commit()
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session on the server, not just in the browser."""
+    if current_user.is_authenticated:
+        audit.record("sign_out", "staff_user", current_user.id)
+        db.session.commit()
+    logout_user()
+    session.end()
+    return redirect(url_for("staff.login", signed_out="1"))
+
+
+@bp.app_context_processor
+def staff_context() -> dict:
+    return {"lockout_minutes": int(current_app.config["SIGN_IN_LOCKOUT"].total_seconds() // 60)}

@@ -1,0 +1,283 @@
+"""Fixtures every test module shares.
+
+One database per test session (SQLite in a temp folder, or PostgreSQL when
+TEST_DATABASE_URL is set), built by the real Alembic migrations; each test then
+starts from the reference data alone. Browser tests drive Debian's Chromium against
+a live server on 127.0.0.1 at phone size, with JavaScript on and off.
+"""
+
+import os
+import time
+
+import pyotp
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete, text
+
+from portal import create_app
+from portal.core.reference import seed_reference_data
+from portal.extensions import db, limiter
+from portal.staff.models import StaffUser
+from portal.staff.services import create_staff_user, new_totp_secret
+
+# Tables whose rows are reference data: kept between tests.
+REFERENCE_TABLES = {"pillar", "theme", "area", "setting", "safeguarding_phrase"}
+STAFF_PASSWORD = "a-long-test-password-for-staff"
+
+
+def _database_url(tmp_root) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        from portal.config import normalise_database_url
+
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_root / 'test.sqlite'}"
+
+
+def base_test_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-use-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # On, so the limiter builds its storage; switched off per test below.
+        "RATELIMIT_ENABLED": True,
+        "WTF_CSRF_ENABLED": True,
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return _database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The portal, migrated from empty by the real migrations, with the reference data."""
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(base_test_config(database_url))
+    application.instance_path = str(instance)
+    with application.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        seed_reference_data()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def reset_database(application) -> None:
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in REFERENCE_TABLES:
+                    conn.execute(delete(table))
+        seed_reference_data()
+        db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts from reference data alone, whatever the last one left.
+
+    Rate limits are off unless a test asks for the `rate_limits` fixture: the suite sends
+    far more requests from 127.0.0.1 than any person would.
+    """
+    limiter.enabled = False
+    yield
+    if "app" in request.fixturenames:
+        reset_database(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def no_csrf(app):
+    """Switch CSRF off for tests that are about something else (restored afterwards)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
+    app.config["WTF_CSRF_ENABLED"] = True
+
+
+@pytest.fixture
+def rate_limits(app):
+    """Turn rate limiting on, from a clean slate, for one test."""
+    limiter.enabled = True
+    limiter.reset()
+    yield
+    limiter.reset()
+    limiter.enabled = False
+
+
+# ---- staff -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_staff(app):
+    """make_staff("moderator") -> a StaffUser with STAFF_PASSWORD and a set-up authenticator."""
+    counter = {"n": 0}
+
+    def make(role: str = "moderator", email: str | None = None) -> StaffUser:
+        counter["n"] += 1
+        with app.app_context():
+            user = create_staff_user(
+                email or f"{role}{counter['n']}@staff.test",
+                STAFF_PASSWORD,
+                role,
+                display_name=f"Test {role}",
+                totp_secret=new_totp_secret(),
+            )
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+def one_time_code(app, user: StaffUser) -> str:
+    """A code the server will accept now: never a time-step already used by this account."""
+    with app.app_context():
+        fresh = db.session.get(StaffUser, user.id)
+        secret, last_step = fresh.totp_secret, fresh.last_totp_step
+        db.session.remove()
+    totp = pyotp.TOTP(secret)
+    while True:
+        now_step = int(time.time()) // totp.interval
+        step = max(now_step - 1, last_step + 1)
+        if step <= now_step + 1:
+            return totp.generate_otp(step)
+        time.sleep(1)
+
+
+def csrf_token_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in_client(app, client, user: StaffUser) -> None:
+    """Sign a staff member in through the real two-step forms."""
+    page = client.get("/staff/login")
+    response = client.post(
+        "/staff/login",
+        data={"email": user.email, "password": STAFF_PASSWORD, "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    page = client.get(response.headers["Location"])
+    response = client.post(
+        "/staff/login/code",
+        data={"code": one_time_code(app, user), "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+@pytest.fixture
+def staff_client(app, make_staff):
+    """staff_client("moderator") -> (test client signed in with that role, the user)."""
+
+    def make(role: str = "moderator"):
+        user = make_staff(role)
+        c = app.test_client()
+        sign_in_client(app, c, user)
+        return c, user
+
+    return make
+
+
+# ---- page checks -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    from tests.support.html_checker import HtmlChecker
+
+    checker = HtmlChecker().start()
+    yield checker
+    checker.stop()
+
+
+# ---- browser -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    from tests.support.browser import LiveServer
+
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+def _phone_page(chromium, live_server, javascript: bool):
+    from tests.support.browser import new_phone_page
+
+    page = new_phone_page(chromium, live_server.url, javascript=javascript)
+    yield page
+    errors = list(getattr(page, "console_errors", []))
+    offsite = list(getattr(page, "offsite_requests", []))
+    page.context.close()
+    assert not offsite, f"third-party requests: {offsite}"
+    assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A phone-sized page with JavaScript on."""
+    yield from _phone_page(chromium, live_server, javascript=True)
+
+
+@pytest.fixture
+def page_nojs(chromium, live_server):
+    """A phone-sized page with JavaScript off."""
+    yield from _phone_page(chromium, live_server, javascript=False)
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def any_page(request, chromium, live_server):
+    """The same journey twice: with JavaScript on, and off."""
+    yield from _phone_page(chromium, live_server, javascript=request.param)
+
+
+def browser_sign_in(app, page, user: StaffUser) -> None:
+    """Sign in through the browser, like a person: email, password, then the code."""
+    page.goto("/staff/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/login/code")
+    page.get_by_label("Enter your one-time code").fill(one_time_code(app, user))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/moderate")

@@ -1,0 +1,154 @@
+"""Home, statements, health check, error pages and the security headers on all of them."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from portal import create_app
+from portal.core.reference import THEMES
+from tests.conftest import base_test_config
+
+PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/staff/login"]
+
+
+def test_home_lists_the_seven_themes_with_descriptions_and_pillars(client):
+    page = BeautifulSoup(client.get("/").data, "html.parser")
+    cards = {h.get_text(strip=True): h.find_parent("li") for h in page.select(".yp-card h3")}
+    for slug, name, description, _plain, _pillar in THEMES:
+        assert name in cards, f"{name} missing from the home page"
+        assert description in cards[name].get_text(" ", strip=True)
+    pillars = {tag.get_text(strip=True) for tag in page.select(".yp-pillar-tag")}
+    assert pillars == {"Getting On", "Getting Along", "Getting Involved", "Feeling Safe"}
+
+
+def test_theme_to_pillar_link_is_data_an_admin_can_change(app_ctx, client):
+    from portal.core.models import Pillar, Theme
+    from portal.extensions import db
+    from sqlalchemy import select
+
+    hope = db.session.scalar(select(Theme).where(Theme.slug == "hope-for-the-future"))
+    original = hope.pillar_id
+    hope.pillar_id = db.session.scalar(select(Pillar.id).where(Pillar.slug == "feeling-safe"))
+    db.session.commit()
+    try:
+        page = BeautifulSoup(client.get("/").data, "html.parser")
+        card = next(h.find_parent("li") for h in page.select(".yp-card h3") if h.get_text(strip=True) == "Hope for the Future")
+        assert card.select_one(".yp-pillar-tag").get_text(strip=True) == "Feeling Safe"
+    finally:
+        hope.pillar_id = original
+        db.session.commit()
+
+
+def test_healthz_is_plain_text(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.data == b"ok"
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_security_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "script-src 'self'", "style-src 'self'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers  # only in production
+
+
+def test_no_inline_script_or_style_on_any_page(client):
+    for path in PUBLIC_PAGES:
+        page = BeautifulSoup(client.get(path).data, "html.parser")
+        for script in page.find_all("script"):
+            assert script.get("src"), f"inline script on {path}"
+        assert not page.find_all("style"), f"inline <style> on {path}"
+        assert not page.select("[style]"), f"style attribute on {path}"
+
+
+def test_production_refuses_a_missing_or_development_secret(database_url):
+    for secret in (None, "dev-only-not-secret", "short"):
+        config = base_test_config(database_url, ENV_NAME="production", SECRET_KEY=secret)
+        with pytest.raises(RuntimeError, match="SECRET_KEY"):
+            create_app(config)
+
+
+def test_production_sets_hsts_and_secure_host_cookie(database_url):
+    production = create_app(base_test_config(database_url, ENV_NAME="production", SECRET_KEY="x" * 64))
+    client = production.test_client()
+    response = client.get("/", base_url="https://yourplace.test")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    page = client.get("/staff/login", base_url="https://yourplace.test")
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-yp_session=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_session_cookie_is_httponly_and_samesite(client):
+    cookie = client.get("/staff/login").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_without_forms_set_no_cookie(client):
+    for path in ("/", "/accessibility", "/privacy", "/cookies"):
+        assert "Set-Cookie" not in client.get(path).headers, path
+
+
+@pytest.mark.parametrize(
+    "code, make",
+    [
+        (404, lambda c: c.get("/no-such-page")),
+        (405, lambda c: c.post("/healthz")),
+        (400, lambda c: c.post("/staff/login", data={"email": "a@b.c", "password": "x"})),  # no CSRF token
+        (413, lambda c: c.post("/staff/login", data={"email": "x" * 70000})),
+    ],
+)
+def test_error_pages_are_friendly_pages_with_the_right_status(client, code, make):
+    response = make(client)
+    assert response.status_code == code
+    page = BeautifulSoup(response.data, "html.parser")
+    assert page.select_one("main h1").get_text(strip=True)
+    assert page.select_one("a.govuk-skip-link")
+    assert f"Error code {code}" in page.get_text()
+
+
+def test_forbidden_and_server_error_pages(database_url):
+    from flask import abort
+
+    app = create_app(base_test_config(database_url, PROPAGATE_EXCEPTIONS=False))
+
+    @app.get("/__test-403")
+    def forbidden():
+        abort(403)
+
+    @app.get("/__test-500")
+    def boom():
+        raise RuntimeError("deliberate")
+
+    client = app.test_client()
+    assert client.get("/__test-403").status_code == 403
+    response = client.get("/__test-500")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+    assert "deliberate" not in response.get_data(as_text=True)
+
+
+def test_rate_limited_page_is_friendly(app, client, rate_limits):
+    for _ in range(10):
+        client.post("/staff/login", data={})
+    response = client.post("/staff/login", data={})
+    assert response.status_code == 429
+    assert "You have tried too many times" in response.get_data(as_text=True)
+
+
+def test_static_assets_are_fingerprinted_and_cached_for_a_year(client):
+    page = BeautifulSoup(client.get("/").data, "html.parser")
+    urls = [page.select_one("link[rel=stylesheet]")["href"], page.select_one("script[src]")["src"]]
+    for url in urls:
+        assert url.startswith("/static/dist/app.") and len(url.split(".")) == 3
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
+        response.close()
