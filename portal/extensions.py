@@ -28,5 +28,17 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+def _not_a_post() -> bool:
+    from flask import request
+
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
+# A ceiling on every form post from one address; each form adds its own tighter limit.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=["120 per minute"],
+    default_limits_exempt_when=_not_a_post,
+)
 htmx = Htmx()

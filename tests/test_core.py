@@ -135,9 +135,13 @@ def test_forbidden_and_server_error_pages(database_url):
 
 
 def test_rate_limited_page_is_friendly(app, client, rate_limits):
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
+    wrong = {"email": "nobody@staff.test", "password": "not the password", "csrf_token": token}
     for _ in range(10):
-        client.post("/staff/login", data={})
-    response = client.post("/staff/login", data={})
+        assert client.post("/staff/login", data=wrong).status_code == 200
+    response = client.post("/staff/login", data=wrong)
     assert response.status_code == 429
     assert "You have tried too many times" in response.get_data(as_text=True)
 
