@@ -2,7 +2,7 @@
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-reference")
+@with_appcontext
 def seed_reference_command():
     """Add the themes, pillars, areas, settings and safeguarding phrases (safe to repeat)."""
     from portal.core.reference import seed_reference_data
@@ -27,6 +28,7 @@ def seed_reference_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Random seed, for the same demo every time.")
 def seed_demo_command(seed: int):
     """Fill the portal with invented demo content (local use only; safe to repeat)."""
@@ -81,6 +83,7 @@ def current_code_command(email: str):
 
 
 @click.command("purge-sessions")
+@with_appcontext
 def purge_sessions_command():
     """Delete expired sessions (run from cron)."""
     from portal.sessions import purge_expired_sessions
