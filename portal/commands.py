@@ -6,6 +6,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.responses.outbox import outbox_cli
 
 users_cli = AppGroup("users", help="Staff accounts.")
 
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(purge_sessions_command)
+    app.cli.add_command(outbox_cli)
 
 
 @click.command("seed-reference")

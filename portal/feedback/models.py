@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import Area, Theme
@@ -39,6 +39,12 @@ class Submission(db.Model):
         Index("ix_submission_status_created", "status", "created_at", "id"),
         Index("ix_submission_created", "created_at", "id"),
         Index("ix_submission_safeguarding", "safeguarding_state", "created_at"),
+        # The waiting part of the moderation queue, in due-date order (moderation issue).
+        Index(
+            "ix_submission_open_queue", "due_on", "created_at", "id",
+            sqlite_where=text("status IN ('received', 'in_review')"),
+            postgresql_where=text("status IN ('received', 'in_review')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,8 @@ DEFAULT_PHRASES = {
         "hurting me", "hits me", "hit me", "beats me", "beat me up", "not safe at home",
         "scared to go home", "afraid to go home", "touched me", "kicked me out", "no food at home",
         "locked me in", "nobody looks after me", "left on my own", "hurts my brother", "hurts my sister",
+        "hurting my brother", "hurting my sister", "hitting me", "hurts me", "no one looks after me",
+        "hits my mum", "hurts my mum",
     ],
     "abuse": [
         "abuse", "abused", "abusing", "groomed", "grooming", "raped", "rape", "sexual assault",
@@ -35,17 +37,19 @@ DEFAULT_PHRASES = {
         "kill myself", "killing myself", "suicide", "suicidal", "self harm", "self harming",
         "hurt myself", "hurting myself", "cutting myself", "end my life", "want to die",
         "don't want to live", "dont want to live", "better off dead", "overdose",
+        "self harmed", "harm myself", "harming myself", "cut myself", "take my own life",
     ],
     "threat": [
         "i will kill", "going to kill", "gonna kill", "i'll kill", "stab", "stabbed", "knife",
-        "shoot", "bomb", "burn down", "petrol bomb", "beat them up",
+        "shoot", "bomb", "burn down", "petrol bomb", "beat them up", "kill you", "going to hurt",
     ],
     "hate_crime": [
         "hate crime", "racially abused", "racist attack", "racially attacked", "homophobic attack",
         "attacked because", "spat at", "because of my religion", "because i'm muslim",
         "because i am muslim", "because i'm gay", "because i am gay", "because i'm trans",
         "because of my skin", "pulled off my hijab", "pulled my hijab", "islamophobic",
-        "antisemitic", "transphobic", "disability hate",
+        "antisemitic", "transphobic", "disability hate", "racist abuse", "go back to your own country",
+        "go back to your country",
     ],
 }
 
@@ -86,3 +90,84 @@ def seed_default_phrases() -> None:
     for category, phrases in DEFAULT_PHRASES.items():
         for phrase in phrases:
             db.session.add(SafeguardingPhrase(phrase=phrase, category=category))
+
+
+# ---- where to get help now -----------------------------------------------------------
+#
+# Shown calmly on the confirmation page when what someone wrote was flagged. Only
+# national services with long-standing public numbers; links are plain links (the page
+# makes no request to them).
+
+HELP = {
+    "danger": {
+        "title": "If you or someone else is in danger right now",
+        "text": "Call 999 and ask for the police or an ambulance.",
+        "phone": "999",
+    },
+    "childline": {
+        "title": "Childline",
+        "text": "Talk to someone about anything, any time. It is free, and the call will not show on a phone bill.",
+        "phone": "0800 1111",
+        "link": "https://www.childline.org.uk/",
+        "link_text": "childline.org.uk (chat online)",
+    },
+    "samaritans": {
+        "title": "Samaritans",
+        "text": "Free, day or night, if you are finding things hard or thinking about hurting yourself.",
+        "phone": "116 123",
+        "link": "https://www.samaritans.org/",
+        "link_text": "samaritans.org",
+    },
+    "nspcc": {
+        "title": "NSPCC helpline",
+        "text": "If you are worried about a child, talk to the NSPCC's trained staff.",
+        "phone": "0808 800 5000",
+        "link": "https://www.nspcc.org.uk/",
+        "link_text": "nspcc.org.uk",
+    },
+    "domestic_abuse": {
+        "title": "National Domestic Abuse Helpline",
+        "text": "Free and confidential, 24 hours a day.",
+        "phone": "0808 2000 247",
+    },
+    "police": {
+        "title": "Police non-emergency number",
+        "text": "To report a crime that is not happening now, call 101.",
+        "phone": "101",
+    },
+    "true_vision": {
+        "title": "True Vision",
+        "text": "Report a hate crime online, without going to a police station.",
+        "link": "https://www.report-it.org.uk/",
+        "link_text": "report-it.org.uk",
+    },
+}
+
+
+def help_for(categories: list[str], audience: str) -> list[dict]:
+    """The help to show for these categories, most urgent first; 999 always leads.
+
+    Young people are pointed to Childline whatever the category; adults worried about a
+    child to the NSPCC.
+    """
+    if not categories:
+        return []
+    young = audience == "young_person"
+    wanted = ["danger"]
+    if young:
+        wanted.append("childline")
+    if "self_harm" in categories:
+        wanted.append("samaritans")
+    if not young and {"child_at_risk", "abuse"} & set(categories):
+        wanted.append("nspcc")
+    if not young and "abuse" in categories:
+        wanted.append("domestic_abuse")
+    if {"threat", "hate_crime"} & set(categories):
+        wanted.append("police")
+    if "hate_crime" in categories:
+        wanted.append("true_vision")
+    return [{"key": key, **HELP[key]} for key in dict.fromkeys(wanted)]
+
+
+def tel_href(phone: str) -> str:
+    return "tel:" + phone.replace(" ", "")

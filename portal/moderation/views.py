@@ -1,12 +1,44 @@
-"""Staff screens. Every route here is behind sign-in, and each names the roles it allows."""
+"""Staff screens. Every route here is behind sign-in, and each names the roles it allows.
 
-from flask import current_app, url_for
+Queue actions post a real form. With htmx the updated rows, the counts and a status
+message come back in place; without JavaScript the same post redirects back to the queue
+with its filters (303, Post/Redirect/Get).
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
+from jinja2_fragments.flask import render_blocks
+from werkzeug.datastructures import MultiDict
 
+from portal.core.models import ordered_areas, ordered_themes
+from portal.extensions import db
+from portal.feedback.models import Submission
 from portal.moderation import bp
-from portal.moderation.services import landing_counts
+from portal.moderation.forms import NoteForm, QueueFilterForm, RedactionForm, SafeguardingOutcomeForm
+from portal.moderation.models import SAFEGUARDING_OUTCOMES
+from portal.moderation.redaction import KIND_LABELS, redact
+from portal.moderation.services import (
+    HELD_STATES,
+    HIDE_REASONS,
+    ActionError,
+    AuditFilters,
+    QueueFilters,
+    apply_action,
+    audit_page,
+    history_for,
+    landing_counts,
+    notes_for,
+    queue_page,
+    record_safeguarding_outcome,
+    safeguarding_actions_for,
+    safeguarding_queue,
+    save_public_text,
+)
 from portal.staff.auth import role_required
 from portal.templating import render
+from portal.timeutil import UK, utcnow
 
 # (label, endpoint, hint, roles allowed): shown when registered and the person may use it.
 STAFF_LINKS = [
@@ -27,3 +59,241 @@ def home():
         if endpoint in current_app.view_functions and current_user.has_role(*roles)
     ]
     return render("moderation/home.html", counts=landing_counts(), staff_links=links)
+
+
+# ---- the queue -----------------------------------------------------------------------
+
+
+def uk_today():
+    return utcnow().astimezone(UK).date()
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Only a path on our own staff screens, so a form cannot bounce anyone elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme and not parts.netloc and target.startswith("/moderate")
+            and not target.startswith("//") and "\\" not in target and all(ch.isprintable() for ch in target)
+        ):
+            return target
+    return default or url_for("moderation.queue")
+
+
+def _queue_context(args) -> dict:
+    themes, areas = ordered_themes(), ordered_areas()
+    theme_ids = {theme.slug: theme.id for theme in themes}
+    area_ids = {area.slug: area.id for area in areas}
+    filters = QueueFilters.from_args(args, theme_ids, area_ids)
+    page = queue_page(filters, theme_ids, area_ids, can_see_held=current_user.has_role("safeguarding_lead"), today=uk_today())
+    return {
+        "filters": filters,
+        "page": page,
+        "filter_form": QueueFilterForm(args, themes, areas),
+        "counts": landing_counts(),
+        "select_all": args.get("select") == "all",
+        "here": url_for("moderation.queue", **filters.query_args()),
+        "today": uk_today(),
+        "hide_reasons": HIDE_REASONS,
+        "can_clear": current_user.has_role("safeguarding_lead"),
+        "can_see_held": current_user.has_role("safeguarding_lead"),
+        "held_states": HELD_STATES,
+    }
+
+
+@bp.get("/queue")
+@role_required("moderator")
+def queue():
+    """Everything that came in: waiting items in due-date order, filters, keyset pages."""
+    return render("moderation/queue.html", block="results", **_queue_context(request.args))
+
+
+def _selected_ids() -> list[int]:
+    values = request.form.getlist("ids")
+    if request.form.get("one"):
+        values = [request.form["one"]]
+    ids = []
+    for value in values[:500]:
+        if value.isdigit():
+            ids.append(int(value))
+    return ids
+
+
+def _after_action(message: str, ok: bool):
+    """htmx: the refreshed rows, counts and a status message; otherwise redirect back."""
+    next_url = safe_next(request.form.get("next"))
+    if request.htmx and not request.htmx.boosted and urlsplit(next_url).path == url_for("moderation.queue"):
+        args = MultiDict([(k, v) for k, values in parse_qs(urlsplit(next_url).query).items() for v in values])
+        context = _queue_context(args)
+        return render_blocks(
+            "moderation/queue.html", ["results", "counts", "status"],
+            oob=True, status_message=message, status_ok=ok, **context,
+        )
+    flash(message, "success" if ok else "info")
+    return redirect(next_url, code=303)
+
+
+def _run_action(action: str):
+    try:
+        result = apply_action(
+            action, _selected_ids(), current_user._get_current_object(),
+            reason=request.form.get("reason", ""), detail=request.form.get("reason_detail", ""),
+            note=request.form.get("note", ""),
+        )
+    except ActionError as error:
+        db.session.rollback()
+        return _after_action(str(error), ok=False)
+    db.session.commit()
+    return _after_action(result.message, ok=bool(result.changed))
+
+
+@bp.post("/actions/review")
+@role_required("moderator")
+def action_review():
+    """Mark the selected items as reviewed (received → being reviewed)."""
+    return _run_action("review")
+
+
+@bp.post("/actions/hide")
+@role_required("moderator")
+def action_hide():
+    """Hide the selected items from every list, with a reason (kept, never deleted)."""
+    return _run_action("hide")
+
+
+@bp.post("/actions/restore")
+@role_required("moderator")
+def action_restore():
+    """Bring hidden items back to where they were."""
+    return _run_action("restore")
+
+
+@bp.post("/actions/flag")
+@role_required("moderator", "safeguarding_lead")
+def action_flag():
+    """Flag the selected items for the safeguarding lead; they can then never be published."""
+    return _run_action("flag")
+
+
+@bp.post("/actions/clear-flag")
+@role_required("safeguarding_lead")
+def action_clear_flag():
+    """Clear a safeguarding flag (the safeguarding lead and admins only)."""
+    return _run_action("clear_flag")
+
+
+@bp.post("/actions/note")
+@role_required("moderator")
+def action_note():
+    """Add an internal note to the selected items (never shown to the public)."""
+    return _run_action("note")
+
+
+# ---- one item: redaction, notes, history ---------------------------------------------
+
+
+def _submission_or_404(submission_id: int) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.route("/items/<int:submission_id>", methods=["GET", "POST"])
+@role_required("moderator")
+def item(submission_id: int):
+    """One item: the original (private), its public wording, notes, actions and history.
+
+    Posting saves the public wording: `redact()` runs again on what the moderator typed.
+    """
+    submission = _submission_or_404(submission_id)
+    held = submission.safeguarding_state in HELD_STATES
+    can_see_original = not held or current_user.has_role("safeguarding_lead")
+    auto_text, auto_kinds = redact(submission.body)
+    form = RedactionForm(data={"public_text": submission.public_text or auto_text} if request.method == "GET" else None)
+    removed_now = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            removed_now = save_public_text(submission, form.public_text.data, form.words(), current_user._get_current_object())
+        except ActionError as error:
+            db.session.rollback()
+            form.public_text.errors.append(str(error))
+        else:
+            db.session.commit()
+            message = "Public wording saved."
+            if removed_now:
+                message += " Also removed: " + ", ".join(KIND_LABELS[kind] for kind in removed_now) + "."
+            flash(message, "success")
+            return redirect(url_for("moderation.item", submission_id=submission.id), code=303)
+    return render(
+        "moderation/item.html",
+        submission=submission,
+        form=form,
+        note_form=NoteForm(formdata=None),
+        held=held,
+        can_see_original=can_see_original,
+        auto_kinds=[KIND_LABELS[kind] for kind in auto_kinds],
+        notes=notes_for(submission.id),
+        history=history_for(submission.id),
+        safeguarding_actions=safeguarding_actions_for([submission.id]).get(submission.id, []),
+        hide_reasons=HIDE_REASONS,
+        can_clear=current_user.has_role("safeguarding_lead"),
+        here=url_for("moderation.item", submission_id=submission.id),
+        today=uk_today(),
+        outcomes=SAFEGUARDING_OUTCOMES,
+    )
+
+
+# ---- safeguarding --------------------------------------------------------------------
+
+
+@bp.get("/safeguarding")
+@role_required("safeguarding_lead")
+def safeguarding():
+    """Flagged items for the safeguarding lead, oldest first, and what was done."""
+    open_items, dealt_with = safeguarding_queue()
+    actions = safeguarding_actions_for([s.id for s in open_items + dealt_with])
+    return render(
+        "moderation/safeguarding.html",
+        open_items=open_items,
+        dealt_with=dealt_with,
+        actions=actions,
+        form=SafeguardingOutcomeForm(formdata=None),
+        outcomes=SAFEGUARDING_OUTCOMES,
+    )
+
+
+@bp.route("/safeguarding/<int:submission_id>", methods=["GET", "POST"])
+@role_required("safeguarding_lead")
+def safeguarding_outcome(submission_id: int):
+    """Record what was done about one flagged item (escalated, referred, no action, cleared)."""
+    submission = _submission_or_404(submission_id)
+    form = SafeguardingOutcomeForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            record_safeguarding_outcome(submission, form.outcome.data, form.note.data or "", current_user._get_current_object())
+        except ActionError as error:
+            db.session.rollback()
+            form.outcome.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Recorded for {submission.display_reference}: {SAFEGUARDING_OUTCOMES[form.outcome.data]}.", "success")
+            return redirect(url_for("moderation.safeguarding"), code=303)
+    return render(
+        "moderation/safeguarding_outcome.html",
+        submission=submission,
+        form=form,
+        actions=safeguarding_actions_for([submission.id]).get(submission.id, []),
+    ), (400 if request.method == "POST" else 200)
+
+
+# ---- audit log -----------------------------------------------------------------------
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log():
+    """Every staff action, newest first, filtered by action, person, subject or date."""
+    filters = AuditFilters.from_args(request.args)
+    events, next_cursor = audit_page(filters)
+    return render("moderation/audit.html", events=events, filters=filters, next_cursor=next_cursor)

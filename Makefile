@@ -1,0 +1,46 @@
+# Your Place: the two commands are `make run` and `make test`. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+
+.DEFAULT_GOAL := help
+
+.PHONY: help run test install assets serve db demo clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed ## Create the virtualenv and install the portal with its test tools
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+db: install ## Migrate the database and add the reference data
+	$(BIN)/flask --app portal db upgrade
+	$(BIN)/flask --app portal seed-reference
+
+demo: db ## Add the invented demo content (staff accounts, feedback, answers)
+	$(BIN)/flask --app portal seed-demo
+
+run: demo ## Set everything up and serve http://127.0.0.1:5000 (PORT=8000 make run for another port)
+	@echo "Your Place is at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/login)"
+	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
+
+test: install node_modules/.installed ## Run the whole test suite, browser tests included
+	@bash scripts/ensure_test_tools.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+assets: node_modules/.installed ## Rebuild the committed CSS and JavaScript (needs Node)
+	$(PYTHON) scripts/build_assets.py
+
+clean: ## Remove the virtualenv, node_modules and the local database
+	rm -rf $(VENV) node_modules instance/portal.sqlite*

@@ -1,0 +1,101 @@
+"""The forms behind each question page. Validation only: the rules live in services.py.
+
+Every choice is checked against an allow-list on the server (ASVS 2.2.1): a value
+that was not offered gets the same message as no answer, and nothing is saved.
+Text is kept exactly as typed; only its length, its emptiness and a NUL character
+(which no database text column accepts) are refused.
+"""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+BODY_MAX = 2000
+EMAIL_MAX = 254
+
+
+def _no_nul(message: str):
+    def check(_form, field):
+        if field.data and "\x00" in field.data:
+            raise ValidationError(message)
+
+    return check
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ChoiceForm(FlaskForm):
+    """One radio question. ``required_message=None`` makes the answer optional."""
+
+    answer = RadioField(validate_choice=False)
+
+    def __init__(self, choices: list[tuple[str, str]], required_message: str | None,
+                 invalid_message: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.answer.choices = choices
+        self.required_message = required_message
+        self.invalid_message = invalid_message or required_message or "Select one of the options"
+
+    def validate_answer(self, field):
+        raw = (field.raw_data or [""])[0]
+        if raw == "":
+            field.data = None
+            if self.required_message:
+                raise ValidationError(self.required_message)
+            return
+        if raw not in {str(value) for value, _label in field.choices}:
+            raise ValidationError(self.invalid_message)
+        field.data = raw
+
+
+class EthnicBackgroundForm(ChoiceForm):
+    other = StringField(filters=[_strip], validators=[
+        Length(max=200, message="Your description must be 200 characters or fewer"),
+        _no_nul("Your description contains a character we cannot accept. Remove it and try again"),
+    ])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField()
+    # Hidden from people and screen readers (see the honeypot macro); bots fill it in.
+    website = StringField()
+
+    def __init__(self, empty_message: str, too_long_message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.empty_message = empty_message
+        self.too_long_message = too_long_message
+
+    def validate_body(self, field):
+        text = field.data or ""
+        if not text.strip():
+            raise ValidationError(self.empty_message)
+        if len(text) > BODY_MAX:
+            raise ValidationError(self.too_long_message)
+        if "\x00" in text:
+            raise ValidationError("What you wrote contains a character we cannot accept. Remove it and try again")
+
+
+class ReplyForm(FlaskForm):
+    email = StringField(filters=[_strip], validators=[
+        Optional(),
+        Length(max=EMAIL_MAX, message="Email address must be 254 characters or fewer"),
+        Email("Enter an email address in the correct format, like name@example.com"),
+    ])
+
+
+class CheckForm(FlaskForm):
+    """Check answers: the draft it was shown for, so a stale or replayed page is caught."""
+
+    draft_token = HiddenField()
+    website = StringField()
+
+
+class TrackForm(FlaskForm):
+    """Look up a reference. A GET form, so no CSRF token: it changes nothing."""
+
+    class Meta:
+        csrf = False
+
+    reference = StringField(validators=[_no_nul("Enter your reference number, like YP-7K3Q-94MD")])

@@ -1,0 +1,240 @@
+"""The rules of "tell us": storing a submission once, its reference, its answer date,
+safeguarding flags, equality answers kept apart, and what tracking may show.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.core.models import Area, Theme, get_setting
+from portal.extensions import db
+from portal.feedback import equality
+from portal.feedback.models import EqualityAnswers, Submission
+from portal.feedback.references import new_reference
+from portal.feedback.safeguarding import find_concerns
+from portal.timeutil import UK, add_working_days, as_aware, utcnow
+
+SOMETHING_ELSE = "something-else"
+ELSEWHERE = "somewhere-else"
+PREFER_NOT = "prefer-not-to-say"
+AREA_CHOICES = {ELSEWHERE: "elsewhere", PREFER_NOT: "prefer_not"}
+CARE_ANSWERS = {"yes", "no", "prefer_not"}
+
+
+class DraftIncomplete(Exception):
+    """The draft is missing an answer: the person is sent back to that question."""
+
+
+def target_working_days() -> int:
+    try:
+        return max(1, int(get_setting("target_answer_working_days", "20")))
+    except ValueError:
+        return 20
+
+
+def due_date(created_on: date) -> date:
+    """Created date plus the target answer time, in working days."""
+    return add_working_days(created_on, target_working_days())
+
+
+def uk_today() -> date:
+    return utcnow().astimezone(UK).date()
+
+
+@dataclass
+class Submitted:
+    submission: Submission
+    created: bool  # False: this draft had already been stored (double click, replay)
+
+
+def submit_feedback(draft: dict, audience: str, channel: str = "online") -> Submitted:
+    """Store the draft as a Submission exactly once, and commit before anyone is told.
+
+    The draft's random token is a unique column: if the same draft arrives twice (a
+    double click, a refresh, two requests at the same moment) the second insert fails
+    on it, is rolled back, and the first row is returned instead. A clash on the
+    reference itself (about 1 in 27 billion per pair) just tries a new reference.
+    """
+    token = draft.get("token")
+    body = draft.get("body")
+    if not token or not isinstance(body, str) or not body.strip() or "theme" not in draft or "area" not in draft:
+        raise DraftIncomplete
+    existing = find_by_token(token)
+    if existing is not None:
+        return Submitted(existing, False)
+
+    theme_id = None
+    if draft["theme"] != SOMETHING_ELSE:
+        theme_id = db.session.scalar(select(Theme.id).where(Theme.slug == draft["theme"]))
+        if theme_id is None:
+            raise DraftIncomplete
+    area_id, area_choice = None, AREA_CHOICES.get(draft["area"], "area")
+    if area_choice == "area":
+        area_id = db.session.scalar(select(Area.id).where(Area.slug == draft["area"]))
+        if area_id is None:
+            raise DraftIncomplete
+
+    age_band = draft.get("age_band") if audience == "young_person" else None
+    # Under-13s are never asked for contact details; whatever arrives is dropped here too.
+    email = draft.get("email") or None
+    if audience == "young_person" and age_band in (None, "under_13"):
+        email = None
+    care = draft.get("care") if audience == "young_person" else None
+    if age_band == "18_25_care":
+        care = "yes"
+    if care not in CARE_ANSWERS:
+        care = None
+
+    concerns = find_concerns(body)
+    now = utcnow()
+    for _attempt in range(5):
+        submission = Submission(
+            reference=new_reference(),
+            draft_token=token,
+            audience=audience,
+            channel=channel,
+            theme_id=theme_id,
+            area_id=area_id,
+            area_choice=area_choice,
+            body=body,
+            email=email,
+            age_band=age_band,
+            care_experienced=care,
+            status="received",
+            safeguarding_state="open" if concerns else "none",
+            safeguarding_categories=",".join(concerns) or None,
+            created_at=now,
+            due_on=due_date(now.astimezone(UK).date()),
+        )
+        db.session.add(submission)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            existing = find_by_token(token)
+            if existing is not None:
+                return Submitted(existing, False)
+            continue  # the reference clashed: try another
+        return Submitted(submission, True)
+    raise RuntimeError("Could not find an unused reference after 5 attempts")
+
+
+def find_by_token(token: str) -> Submission | None:
+    return db.session.scalar(select(Submission).where(Submission.draft_token == token))
+
+
+def find_by_reference(reference: str) -> Submission | None:
+    return db.session.scalar(select(Submission).where(Submission.reference == reference))
+
+
+# ---- equality monitoring ------------------------------------------------------------
+
+
+def equality_state_for(submission: Submission) -> dict:
+    """What travels from a submission to its equality answers: never the submission itself."""
+    created = as_aware(submission.created_at).astimezone(UK).date()
+    return {
+        "token": secrets.token_urlsafe(16),
+        "audience": submission.audience,
+        "age_band": submission.age_band,
+        "theme_id": submission.theme_id,
+        "area_id": submission.area_id,
+        "month": created.replace(day=1).isoformat(),
+        "answers": {},
+    }
+
+
+# Ids for equality rows are drawn at random from the top half of the integer range,
+# not counted up: a counting id would line each row up with the submission made just
+# before it and undo the separation. The id comes from the session's token, so a
+# double-clicked or replayed "finish" makes the same id and is stored once.
+_ID_LOW, _ID_SPAN = 2**30, 2**31 - 1 - 2**30
+
+
+def _equality_id(token: str) -> int:
+    digest = hashlib.sha256(token.encode()).digest()
+    return _ID_LOW + int.from_bytes(digest[:8], "big") % _ID_SPAN
+
+
+def _clean_answers(state: dict) -> dict:
+    """Only allow-listed values for questions this person could be asked."""
+    answers = state.get("answers") or {}
+    audience, band = state.get("audience"), state.get("age_band")
+    clean = {}
+    for question in equality.questions_for(audience, band, answers):
+        value = answers.get(question.column)
+        if question.slug == "ethnic-background":
+            allowed = {v for v, _ in equality.background_options(answers.get("ethnic_group"))} | {"prefer_not"}
+        else:
+            allowed = {v for v, _ in question.options(audience == "young_person")}
+        if value in allowed:
+            clean[question.column] = value
+    other = answers.get("ethnic_background_other")
+    if clean.get("ethnic_background") in equality.OTHER_BACKGROUNDS and isinstance(other, str) and other.strip():
+        clean["ethnic_background_other"] = other[: equality.ETHNIC_BACKGROUND_OTHER_MAX]
+    if audience == "young_person" and band and band != "under_13":
+        clean["age"] = "young_" + band  # the band they already gave, not asked twice
+    return clean
+
+
+def store_equality_answers(state: dict) -> EqualityAnswers | None:
+    """Store what was answered (nothing if nothing was), once per equality session."""
+    if not equality.eligible(state.get("audience"), state.get("age_band")):
+        return None
+    clean = _clean_answers(state)
+    asked = {k: v for k, v in clean.items() if k != "age" or state.get("audience") == "adult"}
+    if not asked:
+        return None
+    row_id = _equality_id(state["token"])
+    for _attempt in range(5):
+        row = EqualityAnswers(
+            id=row_id,
+            audience=state["audience"],
+            theme_id=state.get("theme_id"),
+            area_id=state.get("area_id"),
+            month=date.fromisoformat(state["month"]),
+            **clean,
+        )
+        db.session.add(row)
+        try:
+            db.session.commit()
+            return row
+        except IntegrityError:
+            db.session.rollback()
+            existing = db.session.get(EqualityAnswers, row_id)
+            if existing is not None and all(getattr(existing, k) == v for k, v in clean.items()):
+                return existing  # the same answers, sent twice
+            row_id = _ID_LOW + secrets.randbelow(_ID_SPAN)  # a different person's id: draw again
+    raise RuntimeError("Could not store equality answers")
+
+
+# ---- tracking -----------------------------------------------------------------------
+
+STAGES = [("received", "Received"), ("in_review", "Being reviewed"), ("answered", "Answered")]
+
+
+def track_view(submission: Submission) -> dict:
+    """What the track page may say about a submission.
+
+    Never reveals a safeguarding flag, and never says "answered" unless it was. A
+    hidden item (not to be published) is shown honestly as reviewed and not published.
+    """
+    status = submission.status
+    if status == "answered" and submission.response_id is None:
+        status = "in_review"  # answered with nothing to show yet: still honest
+    reached = {"received": 1, "in_review": 2, "hidden": 2, "answered": 3}.get(status, 1)
+    today = uk_today()
+    return {
+        "status": status,
+        "label": {"received": "Received", "in_review": "Being reviewed", "hidden": "Reviewed",
+                  "answered": "Answered"}.get(status, "Received"),
+        "reached": reached,
+        "stages": STAGES,
+        "hidden": status == "hidden",
+        "overdue": status in ("received", "in_review") and submission.due_on < today,
+        "response_id": submission.response_id if status == "answered" else None,
+    }

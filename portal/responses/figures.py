@@ -1,0 +1,127 @@
+"""The public figures: share of feedback answered and median days to answer, per theme
+and per term. Computed from the submissions, never typed in.
+
+- A submission counts in the term it was received in (UK dates), whenever it was answered.
+- Hidden items (spam, abuse, duplicates) and items held by the safeguarding lead are left
+  out: they can never have a public answer.
+- "Days to answer" is the number of whole days from receipt to the publication of the
+  answer; the median is over the answered items of that theme and term.
+
+One grouped query per term: rows are counted per (theme, whole days to answer), so the
+database returns at most a few hundred rows however many submissions there are, and the
+median is read off that histogram. Results are kept in this process for CACHE_SECONDS
+(and dropped at once when this process publishes or updates an answer).
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, case, cast, func, select
+
+from portal.extensions import db
+from portal.feedback.models import Submission
+from portal.moderation.services import HELD_STATES
+from portal.responses.terms import Term
+
+CACHE_SECONDS = 60
+_cache: dict = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class Figure:
+    theme_id: int | None
+    received: int = 0
+    answered: int = 0
+    histogram: dict = field(default_factory=dict)  # whole days -> how many
+
+    @property
+    def share(self) -> float | None:
+        return self.answered / self.received if self.received else None
+
+    @property
+    def share_text(self) -> str:
+        return "–" if self.share is None else f"{round(self.share * 100)}%"
+
+    @property
+    def median_days(self) -> float | None:
+        return median_from_histogram(self.histogram)
+
+    @property
+    def median_text(self) -> str:
+        value = self.median_days
+        if value is None:
+            return "–"
+        return f"{value:g} day{'s' if value != 1 else ''}"
+
+
+def median_from_histogram(histogram: dict) -> float | None:
+    total = sum(histogram.values())
+    if not total:
+        return None
+    values = sorted(histogram.items())
+
+    def nth(n: int) -> int:  # the n-th smallest, counting from 0
+        seen = 0
+        for value, count in values:
+            seen += count
+            if n < seen:
+                return value
+        return values[-1][0]
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+def _days_expression():
+    if db.session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", Submission.answered_at - Submission.created_at)
+        return cast(func.floor(seconds / 86400), Integer)
+    return cast(func.julianday(Submission.answered_at) - func.julianday(Submission.created_at), Integer)
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def term_figures(term: Term) -> tuple[list[Figure], Figure]:
+    """(one Figure per theme that received anything, the total) for a term."""
+    key = (str(db.engine.url), term)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit and hit[0] > now:
+            return hit[1]
+    result = _compute(term)
+    with _lock:
+        _cache[key] = (now + CACHE_SECONDS, result)
+    return result
+
+
+def _compute(term: Term) -> tuple[list[Figure], Figure]:
+    answered = (Submission.status == "answered") & Submission.answered_at.is_not(None)
+    days = case((answered, _days_expression()), else_=None).label("days")
+    rows = db.session.execute(
+        select(Submission.theme_id, days, func.count().label("n"))
+        .where(
+            Submission.created_at >= term.start,
+            Submission.created_at < term.end,
+            Submission.status != "hidden",
+            Submission.safeguarding_state.not_in(HELD_STATES),
+        )
+        .group_by(Submission.theme_id, days)
+    ).all()
+    by_theme: dict = {}
+    total = Figure(theme_id=None)
+    for theme_id, whole_days, count in rows:
+        figure = by_theme.setdefault(theme_id, Figure(theme_id=theme_id))
+        for target in (figure, total):
+            target.received += count
+            if whole_days is not None:
+                target.answered += count
+                days_value = max(int(whole_days), 0)
+                target.histogram[days_value] = target.histogram.get(days_value, 0) + count
+    return list(by_theme.values()), total

@@ -1,0 +1,103 @@
+"""The response form: "you said", "we did", status and reason, who, when, the young
+people's summary. Drafts may be saved half done; publishing needs every field."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from portal.responses.models import RESPONSE_STATUSES
+from portal.responses.services import ResponseFields, problems_for_publishing
+
+STATUS_HINTS = {
+    "planned": "We have agreed to do it and said when.",
+    "in_progress": "Work has started.",
+    "done": "It has happened.",
+    "not_taken_forward": "We will not do it. You must say why.",
+}
+
+
+class ResponseForm(FlaskForm):
+    you_said = TextAreaField("You said", validators=[Optional(), Length(max=2000, message="\"You said\" must be 2,000 characters or fewer")])
+    we_did = TextAreaField("We did", validators=[Optional(), Length(max=5000, message="\"We did\" must be 5,000 characters or fewer")])
+    status = RadioField("Status", choices=list(RESPONSE_STATUSES.items()), validators=[Optional()], default="planned")
+    reason = TextAreaField("Why it was not taken forward", validators=[Optional(), Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+    responsible = StringField("Service or role responsible", validators=[Optional(), Length(max=200, message="The service or role must be 200 characters or fewer")])
+    action_day = StringField("Day", validators=[Optional(), Length(max=2)])
+    action_month = StringField("Month", validators=[Optional(), Length(max=2)])
+    action_year = StringField("Year", validators=[Optional(), Length(max=4)])
+    young_people_summary = TextAreaField("Summary for young people", validators=[Optional(), Length(max=1000, message="The young people's summary must be 1,000 characters or fewer")])
+    theme = SelectField("Theme", validators=[Optional()])
+    note = TextAreaField("What has changed", validators=[Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
+
+    def __init__(self, themes, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme.choices = [("", "Something else (no theme)"), *[(t.slug, t.name) for t in themes]]
+        self._theme_ids = {t.slug: t.id for t in themes}
+
+    @classmethod
+    def for_response(cls, response, themes):
+        action = response.action_date
+        return cls(
+            themes,
+            formdata=None,
+            data={
+                "you_said": response.you_said,
+                "we_did": response.we_did,
+                "status": response.status,
+                "reason": response.reason or "",
+                "responsible": response.responsible,
+                "action_day": str(action.day) if action else "",
+                "action_month": str(action.month) if action else "",
+                "action_year": str(action.year) if action else "",
+                "young_people_summary": response.young_people_summary or "",
+                "theme": response.theme.slug if response.theme else "",
+            },
+        )
+
+    def action_date(self) -> date | None:
+        parts = [(self.action_day.data or "").strip(), (self.action_month.data or "").strip(), (self.action_year.data or "").strip()]
+        if not any(parts):
+            return None
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            raise ValueError("The date must be a real date, for example 27 3 2026")
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError("The date must be a real date, for example 27 3 2026") from None
+
+    def fields(self) -> ResponseFields:
+        """The values, for the service. Call after validate(); a bad date is an error there."""
+        try:
+            action = self.action_date()
+        except ValueError:
+            action = None
+        return ResponseFields(
+            you_said=self.you_said.data or "",
+            we_did=self.we_did.data or "",
+            status=self.status.data if self.status.data in RESPONSE_STATUSES else "planned",
+            reason=self.reason.data or "",
+            responsible=self.responsible.data or "",
+            action_date=action,
+            young_people_summary=self.young_people_summary.data or "",
+            theme_id=self._theme_ids.get(self.theme.data or ""),
+        )
+
+    def check(self, publishing: bool) -> bool:
+        """WTForms validation, the date, and (for publishing) every required field."""
+        valid = self.validate()
+        if self.status.data and self.status.data not in RESPONSE_STATUSES:
+            self.status.errors = ["Choose the status"]
+            valid = False
+        try:
+            self.action_date()
+        except ValueError as error:
+            self.action_day.errors = [str(error)]
+            valid = False
+        if publishing and valid:
+            field_for = {"action_date": "action_day"}
+            for name, message in problems_for_publishing(self.fields()).items():
+                getattr(self, field_for.get(name, name)).errors = [message]
+                valid = False
+        return valid

@@ -1,0 +1,223 @@
+"""The mail outbox: emails are rows written in the same transaction as the change they
+report, and `flask --app portal outbox send` (safe to run from cron every minute) sends them.
+
+- Once: a row's `dedupe_key` is unique, so the same news is never queued twice.
+- Never twice at once: a sender claims a row with one conditional UPDATE before sending it,
+  so two runs started together never both send it.
+- Nothing lost: a failed send is kept, with the error, and tried again later (1, 2, 4, 8 …
+  minutes apart, at most an hour). A sender that dies holding a claim loses it after
+  CLAIM_TIMEOUT, and the row is tried again.
+
+If the process dies after the mail server accepted a message but before the row was
+marked sent, that message is sent again after the claim times out (no outbox can avoid
+this without the mail server's help). Each message keeps the same Message-ID on every
+attempt, so mail programs can recognise the repeat.
+"""
+
+import os
+import smtplib
+import tempfile
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import and_, or_, select, update
+
+from portal.extensions import db
+from portal.responses.models import OutboxMessage
+from portal.timeutil import as_aware, utcnow
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH = 200
+MAX_BACKOFF_MINUTES = 60
+# After this many failures a message waits for a person (`outbox status` lists it).
+MAX_ATTEMPTS = 25
+
+
+def enqueue(dedupe_key: str, to_address: str, subject: str, body: str) -> int:
+    """Add a message unless one with this key exists. Returns 1 if added, else 0.
+
+    INSERT … ON CONFLICT DO NOTHING, so even two transactions racing to queue the same
+    news leave exactly one row. Runs in the caller's transaction.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    statement = (
+        insert(OutboxMessage)
+        .values(dedupe_key=dedupe_key, to_address=to_address, subject=subject[:200], body=body,
+                created_at=now, attempts=0, next_attempt_at=now)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    return db.session.execute(statement).rowcount or 0
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after the first, second, third … failure, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), MAX_BACKOFF_MINUTES))
+
+
+def message_id(message: OutboxMessage, mail_from: str) -> str:
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "yourplace.invalid"
+    return f"<outbox-{message.id}-{message.dedupe_key.replace(':', '-')}@{domain}>"
+
+
+def build_email(message: OutboxMessage, mail_from: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = mail_from
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(as_aware(message.created_at))
+    email["Message-ID"] = message_id(message, mail_from)
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body)
+    return email
+
+
+class FileTransport:
+    """Development: each message becomes an RFC 5322 .eml file in a folder."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+
+    def send(self, email: EmailMessage, message: OutboxMessage) -> None:
+        os.makedirs(self.directory, exist_ok=True)
+        stamp = as_aware(message.created_at).strftime("%Y%m%dT%H%M%S")
+        name = f"{stamp}-{message.id}-{email['Message-ID'].strip('<>').split('@')[0]}.eml"
+        # Written beside, then renamed: a reader never sees half a message.
+        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(bytes(email))
+        os.replace(temporary, os.path.join(self.directory, name))
+
+
+class SMTPTransport:
+    """Production: a mail server, with STARTTLS and a login when configured."""
+
+    def __init__(self, host: str, port: int = 587, username: str | None = None, password: str | None = None,
+                 use_tls: bool = True, timeout: float = 20):
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.use_tls, self.timeout = use_tls, timeout
+
+    def send(self, email: EmailMessage, message: OutboxMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+            if self.use_tls:
+                server.starttls()
+            if self.username:
+                server.login(self.username, self.password or "")
+            server.send_message(email)
+
+
+def transport_for(app: Flask):
+    config = app.config
+    if config.get("MAIL_SERVER"):
+        return SMTPTransport(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 587), config.get("MAIL_USERNAME"),
+                             config.get("MAIL_PASSWORD"), bool(config.get("MAIL_USE_TLS", True)))
+    return FileTransport(os.path.join(app.instance_path, "outbox"))
+
+
+def _claim(message_id_: int, now: datetime) -> bool:
+    """Take the row for this sender: true only for the one sender whose UPDATE changed it."""
+    stale = now - CLAIM_TIMEOUT
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id_,
+            OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale),
+        )
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def send_pending(app: Flask, transport=None, now: datetime | None = None) -> int:
+    """Send every message that is due. Returns how many were sent by this run."""
+    sent = 0
+    with app.app_context():
+        transport = transport or transport_for(app)
+        mail_from = app.config.get("MAIL_FROM", "Your Place <noreply@yourplace.invalid>")
+        now = now or utcnow()
+        stale = now - CLAIM_TIMEOUT
+        due = list(db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.attempts < MAX_ATTEMPTS,
+                or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < stale),
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(BATCH)
+        ))
+        db.session.commit()
+        for ident in due:
+            if not _claim(ident, now):
+                continue  # another sender has it
+            message = db.session.get(OutboxMessage, ident)
+            try:
+                transport.send(build_email(message, mail_from), message)
+            except Exception as error:  # any failure: keep the row, try later
+                attempts = message.attempts + 1
+                db.session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == ident).values(
+                        attempts=attempts,
+                        next_attempt_at=now + backoff(attempts),
+                        last_error=f"{type(error).__name__}: {error}"[:2000],
+                        claimed_at=None,
+                    ).execution_options(synchronize_session=False)
+                )
+                db.session.commit()
+                app.logger.warning("Outbox message %s not sent (attempt %s): %s", ident, attempts, error)
+                continue
+            db.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == ident).values(
+                    sent_at=utcnow(), attempts=message.attempts + 1, claimed_at=None, last_error=None,
+                ).execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            sent += 1
+        db.session.remove()
+    return sent
+
+
+def outbox_counts() -> dict:
+    from sqlalchemy import func
+
+    row = db.session.execute(select(
+        func.count().filter(OutboxMessage.sent_at.is_not(None)).label("sent"),
+        func.count().filter(and_(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)).label("waiting"),
+        func.count().filter(and_(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts >= MAX_ATTEMPTS)).label("stuck"),
+    )).one()
+    return {"sent": row.sent, "waiting": row.waiting, "stuck": row.stuck}
+
+
+outbox_cli = AppGroup("outbox", help="The mail outbox (answer emails).")
+
+
+@outbox_cli.command("send")
+def send_command():
+    """Send the emails that are due (safe to run from cron every minute)."""
+    count = send_pending(current_app._get_current_object())
+    click.echo(f"Sent {count} message{'s' if count != 1 else ''}.")
+
+
+@outbox_cli.command("status")
+def status_command():
+    """How many messages are sent, waiting, or stuck after many failures."""
+    counts = outbox_counts()
+    click.echo(f"{counts['sent']} sent, {counts['waiting']} waiting, {counts['stuck']} stuck.")
+    for message in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.id).limit(20)
+    ):
+        click.echo(f"  #{message.id} {message.dedupe_key}: {message.attempts} attempts, last error: {message.last_error}")
+
