@@ -147,9 +147,17 @@ APP = make_app()
 
 
 @pytest.fixture(scope="module")
-def checker() -> Iterator[HtmlChecker]:
-    with HtmlChecker() as c:
-        yield c
+def checker(request: pytest.FixtureRequest) -> Iterator[HtmlChecker]:
+    """The suite's session checker (conftest's ``html_checker``) when there is one, else ours."""
+    try:
+        shared: HtmlChecker | None = request.getfixturevalue("html_checker")
+    except pytest.FixtureLookupError:
+        shared = None
+    if shared is not None:
+        yield shared
+        return
+    with HtmlChecker() as own:
+        yield own
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +167,19 @@ def live() -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
+def sc_chromium(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """The suite's session browser (conftest's ``chromium``) when there is one, else our own.
+
+    Only one sync Playwright can run per thread, so a second one cannot start
+    while the suite's is alive.
+    """
+    try:
+        shared: Browser | None = request.getfixturevalue("chromium")
+    except pytest.FixtureLookupError:
+        shared = None
+    if shared is not None:
+        yield shared
+        return
     with sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
@@ -167,8 +187,8 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def phone(chromium: Browser, live: LiveServer) -> Iterator[Page]:
-    page = new_phone_page(chromium, live.url, javascript=True)
+def phone(sc_chromium: Browser, live: LiveServer) -> Iterator[Page]:
+    page = new_phone_page(sc_chromium, live.url, javascript=True)
     yield page
     page.context.close()
 
@@ -180,20 +200,6 @@ def html_of(path: str) -> str:
             return resp.get_data(as_text=True)
         finally:
             resp.close()
-
-
-# --- Nu Html Checker ------------------------------------------------------------
-
-def test_html_checker_passes_good_page_and_reports_broken(checker: HtmlChecker) -> None:
-    checker.assert_valid(html_of("/good"), "/good")
-    messages = " | ".join(e["message"] for e in checker.errors(html_of("/broken")))
-    assert "alt" in messages and "Duplicate ID" in messages, messages
-    with pytest.raises(AssertionError, match=r"line \d+: .*Duplicate ID"):
-        checker.assert_valid(html_of("/broken"), "/broken")
-
-
-def test_html_checker_reports_non_document_errors(checker: HtmlChecker) -> None:
-    assert checker.errors("") != []  # empty document: no doctype, no title
 
 
 # --- axe ------------------------------------------------------------------------
@@ -227,8 +233,8 @@ def test_axe_reports_broken_page(phone: Page) -> None:
 
 
 @pytest.mark.browser
-def test_axe_runs_without_javascript(chromium: Browser, live: LiveServer) -> None:
-    page = new_phone_page(chromium, live.url, javascript=False)
+def test_axe_runs_without_javascript(sc_chromium: Browser, live: LiveServer) -> None:
+    page = new_phone_page(sc_chromium, live.url, javascript=False)
     try:
         page.goto("/good")
         assert_no_axe_violations(page, "/good (no JS)")
@@ -291,9 +297,12 @@ def test_route_guard_blocks_offsite_requests(phone: Page) -> None:
 def test_page_errors_are_collected(phone: Page) -> None:
     phone.goto("/good")
     phone.evaluate("setTimeout(() => { throw new Error('boom'); }); console.error('bang');")
-    phone.wait_for_timeout(50)
-    errors = " | ".join(phone.console_errors)  # type: ignore[attr-defined]
-    assert "boom" in errors and "bang" in errors
+    for _ in range(250):  # events arrive asynchronously; allow up to 5 s on a busy machine
+        errors = " | ".join(phone.console_errors)  # type: ignore[attr-defined]
+        if "boom" in errors and "bang" in errors:
+            break
+        phone.wait_for_timeout(20)
+    assert "boom" in errors and "bang" in errors, errors
 
 
 # --- page weight ------------------------------------------------------------------
@@ -352,3 +361,25 @@ def test_naughty_strings() -> None:
 
 def test_axe_source_is_cached() -> None:
     assert axe_source() is axe_source()
+
+
+# --- Nu Html Checker ------------------------------------------------------------
+
+def test_html_checker_passes_good_page_and_reports_broken(checker: HtmlChecker) -> None:
+    checker.assert_valid(html_of("/good"), "/good")
+    messages = " | ".join(e["message"] for e in checker.errors(html_of("/broken")))
+    assert "alt" in messages and "Duplicate ID" in messages, messages
+    with pytest.raises(AssertionError, match=r"line \d+: .*Duplicate ID"):
+        checker.assert_valid(html_of("/broken"), "/broken")
+
+
+def test_html_checker_failures_include_non_document_errors(
+    checker: HtmlChecker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert checker.errors("") != []  # empty document: no doctype, no title
+    canned = [{"type": "info", "message": "fine"},
+              {"type": "non-document-error", "subType": "io", "message": "could not read"}]
+    monkeypatch.setattr(checker, "messages", lambda html: canned)
+    assert [e["type"] for e in checker.errors("<p>")] == ["non-document-error"]
+    with pytest.raises(AssertionError, match=r"\[non-document-error\]: could not read"):
+        checker.assert_valid("<p>", "canned")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from typing import TYPE_CHECKING, Any
 
 from .paths import AXE_JS, require_node_file
@@ -22,21 +23,77 @@ def axe_source() -> str:
     return require_node_file(AXE_JS, "axe-core").read_text(encoding="utf-8")
 
 
+# With JavaScript disabled (java_script_enabled=False) evaluate() still runs, but
+# Blink skips timer (and queueMicrotask) callbacks, and axe.run waits on
+# setTimeout: it would hang for ever. Plain promise jobs still run. So when
+# scripting is off (it shows in how <noscript> parses), before axe is loaded
+# (it keeps a reference to setTimeout), swap in timers that run short delays as
+# promise jobs and never fire long ones (axe's watchdogs). No page script can
+# run in such a page, so nothing else sees the swap.
+_NO_SCRIPT_TIMERS_JS = """
+() => {
+  const probe = document.createElement('div');
+  probe.innerHTML = '<noscript><i></i></noscript>';
+  if (probe.querySelector('noscript i') === null || window.__axeTimerShim) return false;
+  const pending = new Set();
+  let next = 0;
+  window.setTimeout = (fn, ms = 0, ...args) => {
+    const id = ++next;
+    if (typeof fn === 'function' && !(ms > 50)) {
+      pending.add(id);
+      Promise.resolve().then(() => { if (pending.delete(id)) fn(...args); });
+    }
+    return id;
+  };
+  window.clearTimeout = (id) => { pending.delete(id); };
+  window.__axeTimerShim = true;
+  return true;
+}
+"""
+
+
 def _inject(frame: Frame) -> None:
     # evaluate() runs through the DevTools protocol (Runtime.evaluate), which the
     # page's Content-Security-Policy does not govern, unlike add_script_tag's
     # inline <script>, which `script-src 'self'` blocks.
     if not frame.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
+        frame.evaluate(_NO_SCRIPT_TIMERS_JS)
         frame.evaluate(axe_source())
 
 
-def axe_results(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> dict[str, Any]:
-    """Run axe on the whole document (injecting it into every frame) and return its results."""
+def axe_results(page: Page, tags: tuple[str, ...] = WCAG_TAGS, timeout: float = 30.0) -> dict[str, Any]:
+    """Run axe on the whole document (injecting it into every frame); return {"violations", "url"}.
+
+    Works with JavaScript disabled too (see _NO_SCRIPT_TIMERS_JS).
+    """
     for frame in page.frames:
         if not frame.is_detached():
             _inject(frame)
     options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
-    return page.evaluate("options => window.axe.run(document, options)", options)
+    # Started here and polled below, so a run that never settles fails after
+    # `timeout` seconds instead of blocking the suite (evaluate() has no timeout).
+    page.evaluate(_START_JS, options)
+    deadline = time.monotonic() + timeout
+    while True:
+        state = page.evaluate("() => window.__axeRun")
+        if state and state.get("done"):
+            if "error" in state:
+                raise RuntimeError(f"axe.run failed: {state['error']}")
+            page.evaluate("() => { delete window.__axeRun; }")
+            return state["results"]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"axe.run did not finish within {timeout:.0f} s on {page.url}")
+        time.sleep(0.02)
+
+
+_START_JS = """
+(options) => {
+  const run = window.__axeRun = {done: false};
+  window.axe.run(document, options).then(
+    (results) => { run.results = {violations: results.violations, url: results.url}; run.done = true; },
+    (error) => { run.error = String(error && error.stack || error); run.done = true; });
+}
+"""
 
 
 def _trim(text: str, limit: int = _MAX_HTML) -> str:

@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, BinaryIO
 
 from .paths import VNU_JAR, require_node_file
 
@@ -58,7 +58,9 @@ class HtmlChecker:
         self.port: int | None = None
         self.log_path: str | None = None
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log = None
+        self._log: BinaryIO | None = None
+        self._ready = False
+        self._started_at = 0.0
 
     @property
     def url(self) -> str:
@@ -71,33 +73,56 @@ class HtmlChecker:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self) -> HtmlChecker:
-        """Launch the checker on a free 127.0.0.1 port and wait until it answers."""
-        if self.running:
-            return self
-        jar = require_node_file(VNU_JAR, "The Nu Html Checker (vnu-jar)")
-        self.port = _free_port()
-        fd, self.log_path = tempfile.mkstemp(prefix="vnu-", suffix=".log")
-        self._log = os.fdopen(fd, "wb")
-        self._proc = subprocess.Popen(
-            [self.java, *_OFFLINE_JAVA_OPTS, "-cp", str(jar),
-             "nu.validator.servlet.Main", str(self.port)],
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        atexit.register(self.stop)
-        deadline = time.monotonic() + self.startup_timeout
+    def start(self, wait: bool = True) -> HtmlChecker:
+        """Launch the checker on a free 127.0.0.1 port; by default wait until it answers.
+
+        With ``wait=False`` Java starts in the background (it takes a few seconds)
+        and the first check waits for it.
+        """
+        if self._proc is None:
+            jar = require_node_file(VNU_JAR, "The Nu Html Checker (vnu-jar)")
+            self.port = _free_port()
+            fd, self.log_path = tempfile.mkstemp(prefix="vnu-", suffix=".log")
+            self._log = os.fdopen(fd, "wb")
+            self._ready = False
+            self._started_at = time.monotonic()
+            self._proc = subprocess.Popen(
+                [self.java, *_OFFLINE_JAVA_OPTS, "-cp", str(jar),
+                 "nu.validator.servlet.Main", str(self.port)],
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+            )
+            atexit.register(self.stop)
+        if wait:
+            self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self) -> None:
+        """Block until the service answers (at most ``startup_timeout`` from start)."""
+        if self._ready:
+            return
+        if self._proc is None:
+            raise RuntimeError("HtmlChecker is not started; call start() first")
+        deadline = self._started_at + self.startup_timeout
+        retries = 2
         while True:
             if self._proc.poll() is not None:
                 log = self._log_tail()
                 self.stop()
+                # Another process may have taken the free port before Java bound it.
+                if "Address already in use" in log and retries:
+                    retries -= 1
+                    self.start(wait=False)
+                    deadline = self._started_at + self.startup_timeout
+                    continue
                 raise RuntimeError(f"The Nu Html Checker exited during start-up:\n{log}")
             try:
                 with _OPENER.open(self.url, timeout=2) as resp:
                     resp.read()
                     if resp.status == 200:
-                        return self
+                        self._ready = True
+                        return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
@@ -110,8 +135,7 @@ class HtmlChecker:
 
     def messages(self, html: str) -> list[dict[str, Any]]:
         """Every message the checker gives for ``html`` (errors, warnings, info)."""
-        if not self.running:
-            raise RuntimeError("HtmlChecker is not running; call start() first")
+        self.wait_until_ready()
         req = urllib.request.Request(
             self.url + "?out=json",
             data=html.encode("utf-8"),
@@ -149,6 +173,7 @@ class HtmlChecker:
     def stop(self) -> None:
         """Stop the service and remove its log."""
         atexit.unregister(self.stop)
+        self._ready = False
         proc, self._proc = self._proc, None
         if proc is not None:
             if proc.poll() is None:

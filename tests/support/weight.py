@@ -1,6 +1,6 @@
 """Page weight (first load, gzip-compressed) measured through a Flask test client.
 
-Budgets from docs PERFORMANCE.md: ≤ 60 KB compressed in total, JS ≤ 25 KB, no
+Budgets (the project brief's PERFORMANCE.md): ≤ 60 KB compressed in total, JS ≤ 25 KB, no
 third-party requests.
 """
 
