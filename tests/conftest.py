@@ -212,7 +212,7 @@ def staff_client(app, make_staff):
 def html_checker():
     from tests.support.html_checker import HtmlChecker
 
-    checker = HtmlChecker().start()
+    checker = HtmlChecker().start(wait=False)  # Java starts while the first tests run
     yield checker
     checker.stop()
 

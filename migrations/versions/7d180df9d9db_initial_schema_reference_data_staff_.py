@@ -222,6 +222,7 @@ def upgrade():
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_area_id'), ['area_id'], unique=False)
         batch_op.create_index('ix_submission_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_submission_open_queue', ['due_on', 'created_at', 'id'], unique=False, sqlite_where=sa.text("status IN ('received', 'in_review')"), postgresql_where=sa.text("status IN ('received', 'in_review')"))
         batch_op.create_index(batch_op.f('ix_submission_response_id'), ['response_id'], unique=False)
         batch_op.create_index('ix_submission_safeguarding', ['safeguarding_state', 'created_at'], unique=False)
         batch_op.create_index('ix_submission_status_created', ['status', 'created_at', 'id'], unique=False)
@@ -272,6 +273,7 @@ def downgrade():
         batch_op.drop_index('ix_submission_status_created')
         batch_op.drop_index('ix_submission_safeguarding')
         batch_op.drop_index(batch_op.f('ix_submission_response_id'))
+        batch_op.drop_index('ix_submission_open_queue', sqlite_where=sa.text("status IN ('received', 'in_review')"), postgresql_where=sa.text("status IN ('received', 'in_review')"))
         batch_op.drop_index('ix_submission_created')
         batch_op.drop_index(batch_op.f('ix_submission_area_id'))
 

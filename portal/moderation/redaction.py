@@ -106,6 +106,11 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
                 end = group.end()
                 if run[end : end + 1] == ")" and "(" in run[number_start:end]:
                     end += 1
+                if run[number_start] == "(" and ")" not in run[number_start:end]:
+                    # "(07700 900123, …": the bracket opens the sentence, not the number.
+                    number_start += 1
+                    while run[number_start] == " ":
+                        number_start += 1
                 spans.append((base + number_start, base + end))
                 national = ""
     return spans
@@ -192,11 +197,14 @@ def redact(text: str, extra_words: list[str] | None = None) -> tuple[str, list[s
     public = "".join(pieces)
     for word in extra_words or []:
         word = word.strip()
-        if not word or word.lower() == REMOVED.lower():
+        if not word:
             continue
         pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-        public, count = pattern.subn(REMOVED, public)
-        if count and "words" not in kinds:
+        # Never inside an earlier "[removed]" (someone asking to remove "removed").
+        parts = public.split(REMOVED)
+        replaced = [pattern.subn(REMOVED, part) for part in parts]
+        public = REMOVED.join(text for text, _ in replaced)
+        if any(count for _, count in replaced) and "words" not in kinds:
             kinds.append("words")
     return public, kinds
 
