@@ -43,6 +43,8 @@ def base_test_config(database_url: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": True,
         "WTF_CSRF_ENABLED": True,
         "PUBLIC_BASE_URL": "http://127.0.0.1",
+        # Cheap password hashing in tests only; production uses argon2-cffi's defaults.
+        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     }
     config.update(overrides)
     return config
