@@ -73,6 +73,25 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(database_url):
+    """make_app(**config) -> another app on the test database, e.g. with production settings.
+
+    Its engine is disposed afterwards so no connection outlives the test.
+    """
+    made = []
+
+    def make(**overrides):
+        application = create_app(base_test_config(database_url, **overrides))
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
+
+
 def reset_database(application) -> None:
     with application.app_context():
         db.session.remove()

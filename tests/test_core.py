@@ -3,9 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from portal import create_app
 from portal.core.reference import THEMES
-from tests.conftest import base_test_config
 
 PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/staff/login"]
 
@@ -67,15 +65,14 @@ def test_no_inline_script_or_style_on_any_page(client):
         assert not page.select("[style]"), f"style attribute on {path}"
 
 
-def test_production_refuses_a_missing_or_development_secret(database_url):
+def test_production_refuses_a_missing_or_development_secret(make_app):
     for secret in (None, "dev-only-not-secret", "short"):
-        config = base_test_config(database_url, ENV_NAME="production", SECRET_KEY=secret)
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
-            create_app(config)
+            make_app(ENV_NAME="production", SECRET_KEY=secret)
 
 
-def test_production_sets_hsts_and_secure_host_cookie(database_url):
-    production = create_app(base_test_config(database_url, ENV_NAME="production", SECRET_KEY="x" * 64))
+def test_production_sets_hsts_and_secure_host_cookie(make_app):
+    production = make_app(ENV_NAME="production", SECRET_KEY="x" * 64)
     client = production.test_client()
     response = client.get("/", base_url="https://yourplace.test")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
@@ -113,10 +110,10 @@ def test_error_pages_are_friendly_pages_with_the_right_status(client, code, make
     assert f"Error code {code}" in page.get_text()
 
 
-def test_forbidden_and_server_error_pages(database_url):
+def test_forbidden_and_server_error_pages(make_app):
     from flask import abort
 
-    app = create_app(base_test_config(database_url, PROPAGATE_EXCEPTIONS=False))
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/__test-403")
     def forbidden():

@@ -250,15 +250,10 @@ def test_users_code_prints_a_valid_code_for_demo_accounts(app):
         assert pyotp.TOTP(user.totp_secret).verify(result.output.strip(), valid_window=1)
 
 
-def test_production_password_hashes_are_argon2id_above_the_asvs_minimum(database_url):
+def test_production_password_hashes_are_argon2id_above_the_asvs_minimum(make_app):
     from argon2 import extract_parameters
 
-    from portal import create_app
-    from tests.conftest import base_test_config
-
-    config = base_test_config(database_url)
-    del config["ARGON2_PARAMETERS"]
-    with create_app(config).app_context():
+    with make_app(ARGON2_PARAMETERS=None).app_context():
         from portal.staff.services import password_hasher
 
         params = extract_parameters(password_hasher().hash("a long enough password"))
