@@ -99,3 +99,33 @@ class TrackForm(FlaskForm):
         csrf = False
 
     reference = StringField(validators=[_no_nul("Enter your reference number, like YP-7K3Q-94MD")])
+
+
+class PhraseForm(FlaskForm):
+    """Add a word or phrase to the safeguarding list (admins and the safeguarding lead)."""
+
+    phrase = StringField(filters=[_strip], validators=[
+        Length(max=120, message="The word or phrase must be 120 characters or fewer"),
+        _no_nul("The word or phrase contains a character we cannot accept"),
+    ])
+    category = RadioField(validate_choice=False)
+
+    def __init__(self, categories: dict[str, str], existing: set[str], **kwargs):
+        super().__init__(**kwargs)
+        self.category.choices = list(categories.items())
+        self.existing = existing
+
+    def validate_phrase(self, field):
+        from portal.feedback.safeguarding import normalise
+
+        cleaned = normalise(field.data or "")
+        if not cleaned:
+            raise ValidationError("Enter a word or phrase")
+        if len(cleaned) < 3:
+            raise ValidationError("The word or phrase must be at least 3 characters, or it will flag ordinary messages")
+        if cleaned in self.existing:
+            raise ValidationError("That word or phrase is already on the list")
+
+    def validate_category(self, field):
+        if (field.raw_data or [""])[0] not in dict(field.choices):
+            raise ValidationError("Select what kind of concern it suggests")

@@ -101,7 +101,7 @@ def seed_default_phrases() -> None:
 HELP = {
     "danger": {
         "title": "If you or someone else is in danger right now",
-        "text": "Call 999 and ask for the police or an ambulance.",
+        "text": "Ask for the police or an ambulance.",
         "phone": "999",
     },
     "childline": {
