@@ -2,23 +2,45 @@
 filter form is a GET form, so it carries none."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, Form, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.feedback.models import AUDIENCES
 from portal.moderation.models import SAFEGUARDING_OUTCOMES
-from portal.moderation.services import KINDS, NOTE_MAX, ORDERS, QUEUE_STATUSES
+from portal.moderation.services import KINDS, NOTE_MAX, ORDERS, QUEUE_STATUSES, clean_text
+
+
+def no_nul(value):
+    """A WTForms filter: NUL characters out (PostgreSQL cannot store them)."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class ChoiceField(StringField):
+    """One value from a fixed list of (value, text) pairs, as the form macros expect.
+
+    WTForms' own SelectField and RadioField deprecate plain tuple choices; this keeps the
+    pairs and checks the value itself.
+    """
+
+    def __init__(self, label=None, validators=None, choices=(), message="Choose one of the options", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.choices = list(choices)
+        self.message = message
+
+    def pre_validate(self, form):
+        if self.data and self.data not in {str(value) for value, _text in self.choices}:
+            raise ValidationError(self.message)
 
 
 class QueueFilterForm(Form):
     """Read from the query string; WTForms only renders it, QueueFilters does the rules."""
 
-    kind = SelectField("Kind", choices=list(KINDS.items()))
-    theme = SelectField("Theme")
-    area = SelectField("Area")
-    audience = SelectField("Who sent it", choices=[("", "Everyone"), *AUDIENCES.items()])
-    status = SelectField("Status", choices=list(QUEUE_STATUSES.items()))
-    order = SelectField("Order", choices=list(ORDERS.items()))
+    kind = ChoiceField("Kind", choices=list(KINDS.items()))
+    theme = ChoiceField("Theme")
+    area = ChoiceField("Area")
+    audience = ChoiceField("Who sent it", choices=[("", "Everyone"), *AUDIENCES.items()])
+    status = ChoiceField("Status", choices=list(QUEUE_STATUSES.items()))
+    order = ChoiceField("Order", choices=list(ORDERS.items()))
     q = StringField("Search the text")
     overdue = BooleanField("Past the target answer time")
     flagged = BooleanField("Flagged for safeguarding")
@@ -34,10 +56,12 @@ class QueueFilterForm(Form):
 class RedactionForm(FlaskForm):
     public_text = TextAreaField(
         "Public wording",
+        filters=[no_nul],
         validators=[DataRequired("Enter the public wording"), Length(max=5000, message="The public wording must be 5,000 characters or fewer")],
     )
     remove_words = StringField(
         "Also remove these names or words",
+        filters=[no_nul],
         validators=[Optional(), Length(max=500, message="Keep the list to 500 characters or fewer")],
     )
 
@@ -48,17 +72,20 @@ class RedactionForm(FlaskForm):
 class NoteForm(FlaskForm):
     note = TextAreaField(
         "Internal note",
+        filters=[no_nul],
         validators=[DataRequired("Write the note"), Length(max=NOTE_MAX, message=f"The note must be {NOTE_MAX:,} characters or fewer")],
     )
 
 
 class SafeguardingOutcomeForm(FlaskForm):
-    outcome = RadioField(
+    outcome = ChoiceField(
         "What was done?",
         choices=list(SAFEGUARDING_OUTCOMES.items()),
         validators=[DataRequired("Choose what was done")],
+        message="Choose what was done",
     )
     note = TextAreaField(
         "Notes (who you spoke to, reference numbers)",
+        filters=[no_nul],
         validators=[Optional(), Length(max=NOTE_MAX, message=f"The notes must be {NOTE_MAX:,} characters or fewer")],
     )

@@ -28,14 +28,14 @@ REASON_MAX = 500
 # own issues: each kind adds its filter value here and its rows to `queue_page`.
 KINDS = {"feedback": "Feedback"}
 QUEUE_STATUSES = {
-    "open": "Waiting (received or being reviewed)",
+    "open": "Waiting for an answer",
     "received": STATUSES["received"],
     "in_review": STATUSES["in_review"],
     "answered": STATUSES["answered"],
     "hidden": STATUSES["hidden"],
     "all": "Everything",
 }
-ORDERS = {"oldest": "Oldest first (past the target time at the top)", "newest": "Newest first"}
+ORDERS = {"oldest": "Oldest first", "newest": "Newest first"}
 HIDE_REASONS = {
     "spam": "Spam or advertising",
     "abusive": "Abusive or offensive",
@@ -67,6 +67,12 @@ def _unindexed(column):
     # On SQLite, `column + 0` stops the planner from choosing that column's own index
     # (then sorting), so it keeps walking the queue index in order instead.
     return column + 0 if _sqlite() else column
+
+
+def clean_text(value) -> str:
+    """Free text from a form or query string, minus NUL characters, which PostgreSQL
+    cannot store (and no person means to type)."""
+    return (value or "").replace("\x00", "")
 
 
 def target_working_days() -> int:
@@ -109,7 +115,7 @@ class QueueFilters:
             status=pick("status", QUEUE_STATUSES, "open"),
             overdue=args.get("overdue") == "yes",
             flagged=args.get("flagged") == "yes",
-            q=(args.get("q") or "").strip()[:200],
+            q=clean_text(args.get("q")).strip()[:200],
             order=pick("order", ORDERS, "oldest"),
             after=(args.get("after") or "")[:80],
             before=(args.get("before") or "")[:80],
@@ -336,6 +342,7 @@ def apply_action(action: str, ids: list[int], actor: StaffUser, reason: str = ""
     """Do one moderation action to one or many submissions, auditing each change."""
     if action not in ACTION_DONE:
         raise ActionError("That is not an action the queue knows.")
+    reason, detail, note = clean_text(reason), clean_text(detail), clean_text(note)
     if not ids:
         raise ActionError("Select at least one item first.")
     if action == "hide":
@@ -412,6 +419,7 @@ def record_safeguarding_outcome(submission: Submission, outcome: str, note: str,
     any other outcome keeps it out of public view for good."""
     if outcome not in SAFEGUARDING_OUTCOMES:
         raise ActionError("Choose what was done.")
+    note = clean_text(note)
     if len(note) > NOTE_MAX:
         raise ActionError(f"The note must be {NOTE_MAX:,} characters or fewer.")
     if submission.safeguarding_state not in HELD_STATES:
@@ -430,7 +438,7 @@ def save_public_text(submission: Submission, wording: str, remove_words: list[st
     """
     if submission.safeguarding_state in HELD_STATES:
         raise ActionError("This item is held for the safeguarding lead and can never be published.")
-    public, kinds = redact(wording, remove_words)
+    public, kinds = redact(clean_text(wording), [clean_text(word) for word in remove_words])
     public = public.strip()
     if not public:
         raise ActionError("Enter the public wording.")
@@ -506,9 +514,9 @@ class AuditFilters:
                 return None
 
         return cls(
-            action=(args.get("action") or "").strip()[:60],
-            actor=(args.get("actor") or "").strip()[:254],
-            subject=(args.get("subject") or "").strip()[:60],
+            action=clean_text(args.get("action")).strip()[:60],
+            actor=clean_text(args.get("actor")).strip()[:254],
+            subject=clean_text(args.get("subject")).strip()[:60],
             date_from=day("from"),
             date_to=day("to"),
             before=(args.get("before") or "")[:60],

@@ -38,7 +38,7 @@ from portal.moderation.services import (
 )
 from portal.staff.auth import role_required
 from portal.templating import render
-from portal.timeutil import UK, utcnow
+from portal.timeutil import UK, as_aware, utcnow
 
 # (label, endpoint, hint, roles allowed): shown when registered and the person may use it.
 STAFF_LINKS = [
@@ -80,7 +80,9 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     return default or url_for("moderation.queue")
 
 
-def _queue_context(args) -> dict:
+def _queue_context(args, with_counts: bool = False) -> dict:
+    """Everything the queue template needs. Whole-table counts only after an action: a
+    page view runs one keyset query and nothing that grows with the queue."""
     themes, areas = ordered_themes(), ordered_areas()
     theme_ids = {theme.slug: theme.id for theme in themes}
     area_ids = {area.slug: area.id for area in areas}
@@ -90,7 +92,7 @@ def _queue_context(args) -> dict:
         "filters": filters,
         "page": page,
         "filter_form": QueueFilterForm(args, themes, areas),
-        "counts": landing_counts(),
+        "counts": landing_counts() if with_counts else None,
         "select_all": args.get("select") == "all",
         "here": url_for("moderation.queue", **filters.query_args()),
         "today": uk_today(),
@@ -119,16 +121,19 @@ def _selected_ids() -> list[int]:
     return ids
 
 
-def _after_action(message: str, ok: bool):
+def after_queue_action(message: str, ok: bool):
     """htmx: the refreshed rows, counts and a status message; otherwise redirect back."""
     next_url = safe_next(request.form.get("next"))
     if request.htmx and not request.htmx.boosted and urlsplit(next_url).path == url_for("moderation.queue"):
         args = MultiDict([(k, v) for k, values in parse_qs(urlsplit(next_url).query).items() for v in values])
-        context = _queue_context(args)
+        context = _queue_context(args, with_counts=True)
         return render_blocks(
             "moderation/queue.html", ["results", "counts", "status"],
             oob=True, status_message=message, status_ok=ok, **context,
         )
+    if ok:
+        counts = landing_counts()
+        message += f" Now {counts['waiting']:,} waiting, {counts['overdue']:,} past the target answer time."
     flash(message, "success" if ok else "info")
     return redirect(next_url, code=303)
 
@@ -142,9 +147,9 @@ def _run_action(action: str):
         )
     except ActionError as error:
         db.session.rollback()
-        return _after_action(str(error), ok=False)
+        return after_queue_action(str(error), ok=False)
     db.session.commit()
-    return _after_action(result.message, ok=bool(result.changed))
+    return after_queue_action(result.message, ok=bool(result.changed))
 
 
 @bp.post("/actions/review")
@@ -284,7 +289,7 @@ def safeguarding_outcome(submission_id: int):
         submission=submission,
         form=form,
         actions=safeguarding_actions_for([submission.id]).get(submission.id, []),
-    ), (400 if request.method == "POST" else 200)
+    )
 
 
 # ---- audit log -----------------------------------------------------------------------
@@ -296,4 +301,5 @@ def audit_log():
     """Every staff action, newest first, filtered by action, person, subject or date."""
     filters = AuditFilters.from_args(request.args)
     events, next_cursor = audit_page(filters)
-    return render("moderation/audit.html", events=events, filters=filters, next_cursor=next_cursor)
+    return render("moderation/audit.html", events=events, filters=filters, next_cursor=next_cursor,
+                  uk_time=lambda moment: as_aware(moment).astimezone(UK))

@@ -18,6 +18,7 @@ from portal.feedback.models import Submission
 from portal.moderation.redaction import redact
 from portal.moderation.services import HELD_STATES
 from portal.responses.models import Response, ResponseUpdate
+from portal.responses.services import FIRST_PUBLISHED
 from portal.responses.terms import Term, term_for
 from portal.staff.models import StaffUser
 from portal.timeutil import UK, add_working_days, as_aware
@@ -210,7 +211,7 @@ def seed_demo_responses(seed: int, today: date | None = None) -> int:
         db.session.add(response)
         db.session.flush()
         db.session.add(ResponseUpdate(response_id=response.id, published_at=published_at, status=status,
-                                      we_did=we_did, reason=reason, note="First published",
+                                      we_did=we_did, reason=reason, note=FIRST_PUBLISHED,
                                       author_id=moderator.id if moderator else None))
         if later:
             later_status, later_did, note = later

@@ -9,12 +9,11 @@ and per term. Computed from the submissions, never typed in.
 
 One grouped query per term: rows are counted per (theme, whole days to answer), so the
 database returns at most a few hundred rows however many submissions there are, and the
-median is read off that histogram. Results are kept in this process for CACHE_SECONDS
-(and dropped at once when this process publishes or updates an answer).
+median is read off that histogram. Results are kept in this process for a minute
+(`portal.responses.cache`), and dropped at once when this process publishes or updates
+an answer.
 """
 
-import threading
-import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, case, cast, func, select
@@ -22,11 +21,8 @@ from sqlalchemy import Integer, case, cast, func, select
 from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.services import HELD_STATES
+from portal.responses import cache
 from portal.responses.terms import Term
-
-CACHE_SECONDS = 60
-_cache: dict = {}
-_lock = threading.Lock()
 
 
 @dataclass
@@ -83,22 +79,13 @@ def _days_expression():
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    """Forget cached figures (and cached report pages) in this process."""
+    cache.clear()
 
 
 def term_figures(term: Term) -> tuple[list[Figure], Figure]:
     """(one Figure per theme that received anything, the total) for a term."""
-    key = (str(db.engine.url), term)
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and hit[0] > now:
-            return hit[1]
-    result = _compute(term)
-    with _lock:
-        _cache[key] = (now + CACHE_SECONDS, result)
-    return result
+    return cache.get_or_set(("figures", str(db.engine.url), term), lambda: _compute(term))
 
 
 def _compute(term: Term) -> tuple[list[Figure], Figure]:

@@ -4,9 +4,10 @@ people's summary. Drafts may be saved half done; publishing needs every field.""
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from portal.moderation.forms import ChoiceField, no_nul
 from portal.responses.models import RESPONSE_STATUSES
 from portal.responses.services import ResponseFields, problems_for_publishing
 
@@ -19,17 +20,18 @@ STATUS_HINTS = {
 
 
 class ResponseForm(FlaskForm):
-    you_said = TextAreaField("You said", validators=[Optional(), Length(max=2000, message="\"You said\" must be 2,000 characters or fewer")])
-    we_did = TextAreaField("We did", validators=[Optional(), Length(max=5000, message="\"We did\" must be 5,000 characters or fewer")])
-    status = RadioField("Status", choices=list(RESPONSE_STATUSES.items()), validators=[Optional()], default="planned")
-    reason = TextAreaField("Why it was not taken forward", validators=[Optional(), Length(max=2000, message="The reason must be 2,000 characters or fewer")])
-    responsible = StringField("Service or role responsible", validators=[Optional(), Length(max=200, message="The service or role must be 200 characters or fewer")])
-    action_day = StringField("Day", validators=[Optional(), Length(max=2)])
-    action_month = StringField("Month", validators=[Optional(), Length(max=2)])
-    action_year = StringField("Year", validators=[Optional(), Length(max=4)])
-    young_people_summary = TextAreaField("Summary for young people", validators=[Optional(), Length(max=1000, message="The young people's summary must be 1,000 characters or fewer")])
-    theme = SelectField("Theme", validators=[Optional()])
-    note = TextAreaField("What has changed", validators=[Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
+    you_said = TextAreaField("You said", filters=[no_nul], validators=[Optional(), Length(max=2000, message="\"You said\" must be 2,000 characters or fewer")])
+    we_did = TextAreaField("We did", filters=[no_nul], validators=[Optional(), Length(max=5000, message="\"We did\" must be 5,000 characters or fewer")])
+    status = ChoiceField("Status", choices=list(RESPONSE_STATUSES.items()), validators=[Optional()], default="planned",
+                         message="Choose the status")
+    reason = TextAreaField("Why it was not taken forward", filters=[no_nul], validators=[Optional(), Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+    responsible = StringField("Service or role responsible", filters=[no_nul], validators=[Optional(), Length(max=200, message="The service or role must be 200 characters or fewer")])
+    action_day = StringField("Day", filters=[no_nul], validators=[Optional(), Length(max=2)])
+    action_month = StringField("Month", filters=[no_nul], validators=[Optional(), Length(max=2)])
+    action_year = StringField("Year", filters=[no_nul], validators=[Optional(), Length(max=4)])
+    young_people_summary = TextAreaField("Summary for young people", filters=[no_nul], validators=[Optional(), Length(max=1000, message="The young people's summary must be 1,000 characters or fewer")])
+    theme = ChoiceField("Theme", validators=[Optional()], message="Choose a theme from the list")
+    note = TextAreaField("What has changed", filters=[no_nul], validators=[Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
 
     def __init__(self, themes, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,9 +97,11 @@ class ResponseForm(FlaskForm):
         except ValueError as error:
             self.action_day.errors = [str(error)]
             valid = False
-        if publishing and valid:
+        if publishing:
             field_for = {"action_date": "action_day"}
             for name, message in problems_for_publishing(self.fields()).items():
-                getattr(self, field_for.get(name, name)).errors = [message]
+                field = getattr(self, field_for.get(name, name))
+                if not field.errors:
+                    field.errors = [message]
                 valid = False
         return valid

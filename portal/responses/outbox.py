@@ -54,8 +54,10 @@ def enqueue(dedupe_key: str, to_address: str, subject: str, body: str) -> int:
         .values(dedupe_key=dedupe_key, to_address=to_address, subject=subject[:200], body=body,
                 created_at=now, attempts=0, next_attempt_at=now)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
     )
-    return db.session.execute(statement).rowcount or 0
+    # RETURNING, not rowcount: the row comes back only if it was really added.
+    return len(db.session.execute(statement).all())
 
 
 def backoff(attempts: int) -> timedelta:

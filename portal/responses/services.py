@@ -15,12 +15,13 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.redaction import remove_details_of
 from portal.moderation.services import HELD_STATES, load_for_update, snapshot
-from portal.responses.models import RESPONSE_STATUSES, OutboxMessage, Response, ResponseUpdate
+from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
 from portal.staff import audit
 from portal.staff.models import StaffUser
 from portal.timeutil import as_aware, utcnow
 
 PUBLIC_PAGE_SIZE = 20
+FIRST_PUBLISHED = "First published"  # the note on a response's first update
 AUDIENCE_FILTERS = {"adults": "Adults", "young-people": "Young people"}
 MAX_LINKED = 500
 
@@ -226,7 +227,7 @@ def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tup
     response.updated_at = now
     _set_audiences(response, submissions)
     db.session.add(ResponseUpdate(response_id=response.id, published_at=now, status=response.status,
-                                  we_did=response.we_did, reason=response.reason, note="First published",
+                                  we_did=response.we_did, reason=response.reason, note=FIRST_PUBLISHED,
                                   author_id=actor.id))
     queued = 0
     for submission in submissions:

@@ -10,13 +10,14 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.redaction import KIND_LABELS
 from portal.moderation.views import safe_next
-from portal.responses import bp
+from portal.responses import bp, cache
 from portal.responses.feed import build_feed
 from portal.responses.figures import term_figures
 from portal.responses.forms import STATUS_HINTS, ResponseForm
 from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
 from portal.responses.services import (
     AUDIENCE_FILTERS,
+    FIRST_PUBLISHED,
     PublicFilters,
     ResponseError,
     count_linked,
@@ -35,14 +36,19 @@ from portal.responses.services import (
 from portal.responses.terms import REPORT_MONTHS, Term, recent_terms, term_for, uk_today
 from portal.staff.auth import role_required
 from portal.templating import render
+from portal.timeutil import as_aware
 
 PUBLIC_CACHE = "public, max-age=60"
 
 
 def _public(response):
-    """Public pages may be cached briefly by browsers and proxies (no personal data)."""
+    """Public pages may be cached briefly by browsers and proxies: the same for everyone,
+    with no personal data. Not when the request carries a cookie: a signed-in person's
+    page may hold a message meant only for them (and the session may set a cookie)."""
     response = make_response(response)
-    response.headers.setdefault("Cache-Control", PUBLIC_CACHE)
+    if not request.cookies:
+        response.headers.setdefault("Cache-Control", PUBLIC_CACHE)
+    response.vary.add("Cookie")
     return response
 
 
@@ -105,6 +111,14 @@ def report(year: int, month: int):
     today = uk_today()
     if term.first_day > today:
         abort(404)
+    if request.cookies:  # a signed-in person's page may carry a message for them alone
+        return _public(_render_report(term, today))
+    # Every visitor without a cookie sees the same report: render it once a minute.
+    page = cache.get_or_set(("report", str(db.engine.url), term, today), lambda: _render_report(term, today))
+    return _public(page)
+
+
+def _render_report(term: Term, today) -> str:
     rows = db.session.execute(
         select(ResponseUpdate, Response)
         .join(Response, Response.id == ResponseUpdate.response_id)
@@ -113,10 +127,8 @@ def report(year: int, month: int):
     ).unique().all()
     # Each answer once, as it stood at its last update in the term.
     latest: dict[int, tuple] = {}
-    first_in_term: dict[int, bool] = {}
     for update, response in rows:
         latest[response.id] = (update, response)
-        first_in_term.setdefault(response.id, update.note == "First published")
     themes = ordered_themes()
     groups = []
     for theme in [*themes, None]:
@@ -124,12 +136,13 @@ def report(year: int, month: int):
         if items:
             groups.append((theme, sorted(items, key=lambda pair: (pair[1].published_at, pair[1].id))))
     figures, total = term_figures(term)
-    return _public(render(
+    return render(
         "responses/report.html",
         term=term,
         groups=groups,
         count=len(latest),
-        new_count=sum(1 for flag in first_in_term.values() if flag),
+        new_count=sum(1 for _, r in latest.values() if term.start <= as_aware(r.published_at) < term.end),
+        first_note=FIRST_PUBLISHED,
         figures=figures,
         total=total,
         theme_names={t.id: t.name for t in themes},
@@ -138,7 +151,7 @@ def report(year: int, month: int):
         today=today,
         previous=term.previous,
         following=term.following if term.following.first_day <= today else None,
-    ))
+    )
 
 
 @bp.get("/you-said-we-did/feed.atom")
@@ -152,8 +165,7 @@ def feed():
     body = build_feed(responses, current_app.config.get("PUBLIC_BASE_URL", request.host_url), updated)
     response = make_response(body)
     response.mimetype = "application/atom+xml"
-    response.headers["Cache-Control"] = PUBLIC_CACHE
-    return response
+    return _public(response)
 
 
 # ---- staff: drafting and publishing -----------------------------------------------------
@@ -199,9 +211,9 @@ def create():
 def _back_to_queue(message: str):
     next_url = safe_next(request.form.get("next"))
     if request.htmx and not request.htmx.boosted:
-        from portal.moderation.views import _after_action
+        from portal.moderation.views import after_queue_action
 
-        return _after_action(message, ok=False)
+        return after_queue_action(message, ok=False)
     flash(message, "info")
     return redirect(next_url, code=303)
 
@@ -213,7 +225,8 @@ def _response_or_404(response_id: int) -> Response:
     return response
 
 
-def _edit_page(response: Response, form: ResponseForm, status: int = 200, problem: str | None = None):
+def _edit_page(response: Response, form: ResponseForm, problem: str | None = None):
+    # Errors come back with 200, like every form here: the page itself says what is wrong.
     submissions = linked_submissions(response.id)
     return render(
         "responses/edit.html",
@@ -224,7 +237,7 @@ def _edit_page(response: Response, form: ResponseForm, status: int = 200, proble
         status_hints=STATUS_HINTS,
         problem=problem,
         has_errors=bool(problem),
-    ), status
+    )
 
 
 @bp.get("/moderate/responses/<int:response_id>")
@@ -249,7 +262,7 @@ def save(response_id: int):
     form = ResponseForm(ordered_themes())
     publishing = response.state == "published"
     if not form.check(publishing=publishing):
-        return _edit_page(response, form, 400)
+        return _edit_page(response, form)
     actor = current_user._get_current_object()
     try:
         if publishing:
@@ -260,7 +273,7 @@ def save(response_id: int):
             message = "Draft saved."
     except ResponseError as error:
         db.session.rollback()
-        return _edit_page(response, form, 400, problem=str(error))
+        return _edit_page(response, form, problem=str(error))
     db.session.commit()
     flash(message + _removed_message(removed), "success")
     return redirect(url_for("responses.edit", response_id=response.id), code=303)
@@ -273,12 +286,12 @@ def publish_response(response_id: int):
     response = _response_or_404(response_id)
     form = ResponseForm(ordered_themes())
     if not form.check(publishing=True):
-        return _edit_page(response, form, 400)
+        return _edit_page(response, form)
     try:
         queued, removed = publish(response, form.fields(), current_user._get_current_object())
     except ResponseError as error:
         db.session.rollback()
-        return _edit_page(response, form, 400, problem=str(error))
+        return _edit_page(response, form, problem=str(error))
     db.session.commit()
     flash(f"Published. {queued} {'person' if queued == 1 else 'people'} will be emailed that their feedback was answered."
           + _removed_message(removed), "success")

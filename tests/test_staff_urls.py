@@ -1,0 +1,113 @@
+"""Every /moderate URL, walked from the app's URL map: anonymous visitors are sent to
+sign in, each staff role gets exactly what `role_required` on the view allows (200 or
+403), and a post by the wrong role is refused and changes nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.feedback.models import Submission
+from portal.moderation.models import ModerationNote, SafeguardingAction
+from portal.responses.models import OutboxMessage, Response, ResponseUpdate
+from portal.staff.models import ROLES, AuditEvent
+from tests.conftest import csrf_token_from
+from tests.factories import make_submission
+
+
+def staff_rules(app):
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/moderate")]
+    assert len(rules) >= 15, "the walk found too few staff URLs"
+    return sorted(rules, key=lambda rule: (rule.rule.endswith("/delete"), rule.rule))
+
+
+def make_objects(app) -> dict:
+    """A waiting item, a flagged one, and a draft answer linked to a third."""
+    with app.app_context():
+        waiting = make_submission("Waiting for review, please call 07700 900123")
+        flagged = make_submission("Flagged message", safeguarding_state="open")
+        linked = make_submission("In a draft answer")
+        response = Response(you_said="Draft", we_did="", status="planned", responsible="", state="draft",
+                            action_date=waiting.created_at.date())
+        db.session.add(response)
+        db.session.flush()
+        linked.response_id = response.id
+        db.session.commit()
+        return {"submission_id": waiting.id, "response_id": response.id,
+                "flagged_id": flagged.id, "linked_id": linked.id}
+
+
+def url_for_rule(rule, objects: dict) -> str:
+    path = rule.rule
+    for name in rule.arguments:
+        path = path.replace(f"<int:{name}>", str(objects[name]))
+    assert "<" not in path, path
+    return path
+
+
+def state_of_everything(app) -> tuple:
+    """Everything a staff post could change (sign-in events aside)."""
+    with app.app_context():
+        submissions = db.session.execute(
+            select(Submission.id, Submission.status, Submission.safeguarding_state, Submission.public_text,
+                   Submission.hidden_reason, Submission.response_id).order_by(Submission.id)).all()
+        responses = db.session.execute(
+            select(Response.id, Response.state, Response.you_said, Response.we_did).order_by(Response.id)).all()
+        counts = [db.session.scalar(select(func.count()).select_from(model))
+                  for model in (ModerationNote, SafeguardingAction, ResponseUpdate, OutboxMessage)]
+        audit = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            ~AuditEvent.action.startswith("sign_in"), ~AuditEvent.action.startswith("staff.")))
+        return tuple(submissions), tuple(responses), tuple(counts), audit
+
+
+def allowed(app, rule, role: str) -> bool:
+    view = app.view_functions[rule.endpoint]
+    roles = getattr(view, "allowed_roles", None)
+    assert roles is not None, f"{rule.rule} ({rule.endpoint}) is not behind role_required"
+    return not roles or role in roles or role == "admin"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(app, client):
+    objects = make_objects(app)
+    before = state_of_everything(app)
+    for rule in staff_rules(app):
+        url = url_for_rule(rule, objects)
+        if "GET" in rule.methods:
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/staff/login"), url
+        if "POST" in rule.methods:
+            response = client.post(url, data={"ids": [str(objects["submission_id"])], "reason": "spam"})
+            assert response.status_code in (302, 400), url  # no CSRF token: refused before sign-in
+            token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
+            response = client.post(url, data={"ids": [str(objects["submission_id"])], "reason": "spam", "csrf_token": token})
+            assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login"), url
+    assert state_of_everything(app) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_its_views_allow(app, staff_client, role):
+    client, _ = staff_client(role)
+    objects = make_objects(app)
+    token = csrf_token_from(client.get("/moderate").get_data(as_text=True))
+    rules = staff_rules(app)
+    for rule in rules:
+        if "GET" not in rule.methods:
+            continue
+        url = url_for_rule(rule, objects)
+        expected = 200 if allowed(app, rule, role) else 403
+        assert client.get(url).status_code == expected, f"{role} GET {url}"
+
+    before = state_of_everything(app)
+    post_data = {"ids": [str(objects["submission_id"])], "reason": "spam", "note": "a note", "outcome": "no_action",
+                 "public_text": "New words", "submission_id": str(objects["linked_id"]), "csrf_token": token}
+    for rule in rules:
+        if "POST" in rule.methods and not allowed(app, rule, role):
+            url = url_for_rule(rule, objects)
+            assert client.post(url, data=post_data).status_code == 403, f"{role} POST {url}"
+    assert state_of_everything(app) == before, f"a refused post by a {role} changed something"
+
+    for rule in rules:  # deleting the draft comes last
+        if "POST" in rule.methods and allowed(app, rule, role):
+            url = url_for_rule(rule, objects)
+            status = client.post(url, data=post_data).status_code
+            assert status not in (401, 403, 405) and status < 500, f"{role} POST {url}: {status}"
