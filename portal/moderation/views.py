@@ -45,6 +45,7 @@ STAFF_LINKS = [
     ("Moderation queue", "moderation.queue", "Review, hide, redact and answer everything that came in.", ("moderator",)),
     ("Safeguarding queue", "moderation.safeguarding", "Flagged items: record what was done.", ("safeguarding_lead",)),
     ("Responses (we did)", "responses.manage", "Draft, publish and update \"you said, we did\" answers.", ("moderator",)),
+    ("Safeguarding words", "feedback.safeguarding_phrases", "The words and phrases that flag feedback for safeguarding.", ("safeguarding_lead",)),
     ("Audit log", "moderation.audit_log", "Every staff action: who, what, when, before and after.", ("admin",)),
 ]
 
