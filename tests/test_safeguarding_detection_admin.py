@@ -63,7 +63,7 @@ def test_switching_a_phrase_off_and_on(app, staff_client, client, cleanup_phrase
     reference, _ = Teller(client).fill(body="Knife crime worries me").send_and_follow()
     assert stored(app, reference).safeguarding_state == "open"
     with app.app_context():
-        actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("safeguarding_phrase"))))
+        actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("safeguarding_phrase")).order_by(AuditEvent.id)))
     assert actions == ["safeguarding_phrase.switched_off", "safeguarding_phrase.switched_on"]
 
 

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, literal_column, select, tuple_
 
-from portal.core.models import get_setting
 from portal.extensions import db
 from portal.feedback.models import AUDIENCES, STATUSES, Submission
 from portal.moderation.models import SAFEGUARDING_OUTCOMES, ModerationNote, SafeguardingAction
@@ -73,13 +72,6 @@ def clean_text(value) -> str:
     """Free text from a form or query string, minus NUL characters, which PostgreSQL
     cannot store (and no person means to type)."""
     return (value or "").replace("\x00", "")
-
-
-def target_working_days() -> int:
-    try:
-        return max(1, int(get_setting("target_answer_working_days", "20")))
-    except ValueError:
-        return 20
 
 
 # ---- the queue -------------------------------------------------------------------------
