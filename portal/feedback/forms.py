@@ -14,7 +14,7 @@ BODY_MAX = 2000
 EMAIL_MAX = 254
 
 
-def _no_nul(message: str):
+def no_nul(message: str):
     def check(_form, field):
         if field.data and "\x00" in field.data:
             raise ValidationError(message)
@@ -22,7 +22,7 @@ def _no_nul(message: str):
     return check
 
 
-def _strip(value):
+def strip_surrounding_space(value):
     return value.strip() if isinstance(value, str) else value
 
 
@@ -51,9 +51,9 @@ class ChoiceForm(FlaskForm):
 
 
 class EthnicBackgroundForm(ChoiceForm):
-    other = StringField(filters=[_strip], validators=[
+    other = StringField(filters=[strip_surrounding_space], validators=[
         Length(max=200, message="Your description must be 200 characters or fewer"),
-        _no_nul("Your description contains a character we cannot accept. Remove it and try again"),
+        no_nul("Your description contains a character we cannot accept. Remove it and try again"),
     ])
 
 
@@ -78,7 +78,7 @@ class MessageForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    email = StringField(filters=[_strip], validators=[
+    email = StringField(filters=[strip_surrounding_space], validators=[
         Optional(),
         Length(max=EMAIL_MAX, message="Email address must be 254 characters or fewer"),
         Email("Enter an email address in the correct format, like name@example.com"),
@@ -98,34 +98,4 @@ class TrackForm(FlaskForm):
     class Meta:
         csrf = False
 
-    reference = StringField(validators=[_no_nul("Enter your reference number, like YP-7K3Q-94MD")])
-
-
-class PhraseForm(FlaskForm):
-    """Add a word or phrase to the safeguarding list (admins and the safeguarding lead)."""
-
-    phrase = StringField(filters=[_strip], validators=[
-        Length(max=120, message="The word or phrase must be 120 characters or fewer"),
-        _no_nul("The word or phrase contains a character we cannot accept"),
-    ])
-    category = RadioField(validate_choice=False)
-
-    def __init__(self, categories: dict[str, str], existing: set[str], **kwargs):
-        super().__init__(**kwargs)
-        self.category.choices = list(categories.items())
-        self.existing = existing
-
-    def validate_phrase(self, field):
-        from portal.feedback.safeguarding import normalise
-
-        cleaned = normalise(field.data or "")
-        if not cleaned:
-            raise ValidationError("Enter a word or phrase")
-        if len(cleaned) < 3:
-            raise ValidationError("The word or phrase must be at least 3 characters, or it will flag ordinary messages")
-        if cleaned in self.existing:
-            raise ValidationError("That word or phrase is already on the list")
-
-    def validate_category(self, field):
-        if (field.raw_data or [""])[0] not in dict(field.choices):
-            raise ValidationError("Select what kind of concern it suggests")
+    reference = StringField(validators=[no_nul("Enter your reference number, like YP-7K3Q-94MD")])

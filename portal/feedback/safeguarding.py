@@ -171,3 +171,27 @@ def help_for(categories: list[str], audience: str) -> list[dict]:
 
 def tel_href(phone: str) -> str:
     return "tel:" + phone.replace(" ", "")
+
+
+def add_phrase(phrase: str, category: str) -> SafeguardingPhrase:
+    """A new phrase, in use for every message sent from now on (audited)."""
+    from portal.staff import audit
+
+    row = SafeguardingPhrase(phrase=phrase, category=category)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("safeguarding_phrase.added", "safeguarding_phrase", row.id,
+                 after={"phrase": row.phrase, "category": row.category})
+    db.session.commit()
+    return row
+
+
+def switch_phrase(row: SafeguardingPhrase) -> SafeguardingPhrase:
+    """Switch a phrase off or back on. Never deleted, so the list keeps its history."""
+    from portal.staff import audit
+
+    row.active = not row.active
+    audit.record("safeguarding_phrase." + ("switched_on" if row.active else "switched_off"),
+                 "safeguarding_phrase", row.id, after={"phrase": row.phrase, "active": row.active})
+    db.session.commit()
+    return row

@@ -32,11 +32,10 @@ admins, /moderate/safeguarding-phrases, where the word list that raises flags is
 
 import secrets
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
-from sqlalchemy import select
+from flask import current_app, make_response, redirect, render_template, request, session, url_for
 
 from portal.core.models import ordered_areas, ordered_themes
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.feedback import bp, equality, services
 from portal.feedback.forms import (
     BODY_MAX,
@@ -44,16 +43,12 @@ from portal.feedback.forms import (
     ChoiceForm,
     EthnicBackgroundForm,
     MessageForm,
-    PhraseForm,
     ReplyForm,
     TrackForm,
 )
 from portal.feedback.journeys import ADULT, JOURNEYS, YOUNG, Journey
-from portal.feedback.models import SafeguardingPhrase
 from portal.feedback.references import format_reference, parse_reference
-from portal.feedback.safeguarding import CATEGORIES, help_for, normalise, tel_href
-from portal.staff import audit
-from portal.staff.auth import role_required
+from portal.feedback.safeguarding import help_for, tel_href
 from portal.templating import render
 
 
@@ -508,40 +503,3 @@ def _register(journey: Journey) -> None:
 
 _register(ADULT)
 _register(YOUNG)
-
-
-# ---- the safeguarding phrase list (staff) ------------------------------------------
-
-
-@bp.route("/moderate/safeguarding-phrases", methods=["GET", "POST"])
-@role_required("safeguarding_lead")
-def safeguarding_phrases():
-    """The words and phrases that flag a message: data, so they can change without a release.
-
-    Adding one takes effect for the next message sent. Phrases are switched off rather
-    than deleted, so the list keeps its history; each change is in the audit log.
-    """
-    phrases = list(db.session.scalars(select(SafeguardingPhrase).order_by(SafeguardingPhrase.category, SafeguardingPhrase.phrase)))
-    form = PhraseForm(CATEGORIES, {normalise(p.phrase) for p in phrases})
-    if request.method == "POST" and request.form.get("toggle"):
-        phrase_id = request.form.get("toggle", "")
-        phrase = db.session.get(SafeguardingPhrase, int(phrase_id)) if phrase_id.isdigit() else None
-        if phrase is None:
-            abort(404)
-        phrase.active = not phrase.active
-        audit.record("safeguarding_phrase." + ("switched_on" if phrase.active else "switched_off"),
-                     "safeguarding_phrase", phrase.id, after={"phrase": phrase.phrase, "active": phrase.active})
-        db.session.commit()
-        flash(f"“{phrase.phrase}” is {'in use again' if phrase.active else 'no longer used'}.", "success")
-        return redirect(url_for("feedback.safeguarding_phrases"))
-    if form.validate_on_submit():
-        phrase = SafeguardingPhrase(phrase=form.phrase.data, category=form.category.data)
-        db.session.add(phrase)
-        db.session.flush()
-        audit.record("safeguarding_phrase.added", "safeguarding_phrase", phrase.id,
-                     after={"phrase": phrase.phrase, "category": phrase.category})
-        db.session.commit()
-        flash(f"“{phrase.phrase}” added. It applies to every message sent from now on.", "success")
-        return redirect(url_for("feedback.safeguarding_phrases"))
-    grouped = {key: [p for p in phrases if p.category == key] for key in CATEGORIES}
-    return render("feedback/phrases.html", form=form, grouped=grouped, categories=CATEGORIES)

@@ -2,15 +2,16 @@
 filter form is a GET form, so it carries none."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, StringField, TextAreaField
+from wtforms import BooleanField, Form, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal.feedback.forms import no_nul, strip_surrounding_space
 from portal.feedback.models import AUDIENCES
 from portal.moderation.models import SAFEGUARDING_OUTCOMES
 from portal.moderation.services import KINDS, NOTE_MAX, ORDERS, QUEUE_STATUSES, clean_text
 
 
-def no_nul(value):
+def drop_nul(value):
     """A WTForms filter: NUL characters out (PostgreSQL cannot store them)."""
     return clean_text(value) if isinstance(value, str) else value
 
@@ -56,12 +57,12 @@ class QueueFilterForm(Form):
 class RedactionForm(FlaskForm):
     public_text = TextAreaField(
         "Public wording",
-        filters=[no_nul],
+        filters=[drop_nul],
         validators=[DataRequired("Enter the public wording"), Length(max=5000, message="The public wording must be 5,000 characters or fewer")],
     )
     remove_words = StringField(
         "Also remove these names or words",
-        filters=[no_nul],
+        filters=[drop_nul],
         validators=[Optional(), Length(max=500, message="Keep the list to 500 characters or fewer")],
     )
 
@@ -72,7 +73,7 @@ class RedactionForm(FlaskForm):
 class NoteForm(FlaskForm):
     note = TextAreaField(
         "Internal note",
-        filters=[no_nul],
+        filters=[drop_nul],
         validators=[DataRequired("Write the note"), Length(max=NOTE_MAX, message=f"The note must be {NOTE_MAX:,} characters or fewer")],
     )
 
@@ -86,6 +87,36 @@ class SafeguardingOutcomeForm(FlaskForm):
     )
     note = TextAreaField(
         "Notes (who you spoke to, reference numbers)",
-        filters=[no_nul],
+        filters=[drop_nul],
         validators=[Optional(), Length(max=NOTE_MAX, message=f"The notes must be {NOTE_MAX:,} characters or fewer")],
     )
+
+
+class PhraseForm(FlaskForm):
+    """Add a word or phrase to the safeguarding list (admins and the safeguarding lead)."""
+
+    phrase = StringField(filters=[strip_surrounding_space], validators=[
+        Length(max=120, message="The word or phrase must be 120 characters or fewer"),
+        no_nul("The word or phrase contains a character we cannot accept"),
+    ])
+    category = RadioField(validate_choice=False)
+
+    def __init__(self, categories: dict[str, str], existing: set[str], **kwargs):
+        super().__init__(**kwargs)
+        self.category.choices = list(categories.items())
+        self.existing = existing
+
+    def validate_phrase(self, field):
+        from portal.feedback.safeguarding import normalise
+
+        cleaned = normalise(field.data or "")
+        if not cleaned:
+            raise ValidationError("Enter a word or phrase")
+        if len(cleaned) < 3:
+            raise ValidationError("The word or phrase must be at least 3 characters, or it will flag ordinary messages")
+        if cleaned in self.existing:
+            raise ValidationError("That word or phrase is already on the list")
+
+    def validate_category(self, field):
+        if (field.raw_data or [""])[0] not in dict(field.choices):
+            raise ValidationError("Select what kind of concern it suggests")

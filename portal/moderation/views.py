@@ -10,13 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
-from portal.feedback.models import Submission
+from portal.feedback.models import SafeguardingPhrase, Submission
+from portal.feedback.safeguarding import CATEGORIES, add_phrase, normalise, switch_phrase
 from portal.moderation import bp
-from portal.moderation.forms import NoteForm, QueueFilterForm, RedactionForm, SafeguardingOutcomeForm
+from portal.moderation.forms import NoteForm, PhraseForm, QueueFilterForm, RedactionForm, SafeguardingOutcomeForm
 from portal.moderation.models import SAFEGUARDING_OUTCOMES
 from portal.moderation.redaction import KIND_LABELS, redact
 from portal.moderation.services import (
@@ -45,7 +47,7 @@ STAFF_LINKS = [
     ("Moderation queue", "moderation.queue", "Review, hide, redact and answer everything that came in.", ("moderator",)),
     ("Safeguarding queue", "moderation.safeguarding", "Flagged items: record what was done.", ("safeguarding_lead",)),
     ("Responses (we did)", "responses.manage", "Draft, publish and update \"you said, we did\" answers.", ("moderator",)),
-    ("Safeguarding words", "feedback.safeguarding_phrases", "The words and phrases that flag feedback for safeguarding.", ("safeguarding_lead",)),
+    ("Safeguarding words", "moderation.safeguarding_phrases", "The words and phrases that flag feedback for safeguarding.", ("safeguarding_lead",)),
     ("Audit log", "moderation.audit_log", "Every staff action: who, what, when, before and after.", ("admin",)),
 ]
 
@@ -304,3 +306,28 @@ def audit_log():
     events, next_cursor = audit_page(filters)
     return render("moderation/audit.html", events=events, filters=filters, next_cursor=next_cursor,
                   uk_time=lambda moment: as_aware(moment).astimezone(UK))
+
+
+@bp.route("/safeguarding-phrases", methods=["GET", "POST"])
+@role_required("safeguarding_lead")
+def safeguarding_phrases():
+    """The words and phrases that flag a message: data, so they can change without a release.
+
+    Adding one takes effect for the next message sent; switching one off keeps its history.
+    """
+    phrases = list(db.session.scalars(select(SafeguardingPhrase).order_by(SafeguardingPhrase.category, SafeguardingPhrase.phrase)))
+    form = PhraseForm(CATEGORIES, {normalise(p.phrase) for p in phrases})
+    if request.method == "POST" and request.form.get("toggle"):
+        phrase_id = request.form.get("toggle", "")
+        row = db.session.get(SafeguardingPhrase, int(phrase_id)) if phrase_id.isdigit() else None
+        if row is None:
+            abort(404)
+        switch_phrase(row)
+        flash(f"“{row.phrase}” is {'in use again' if row.active else 'no longer used'}.", "success")
+        return redirect(url_for("moderation.safeguarding_phrases"))
+    if form.validate_on_submit():
+        row = add_phrase(form.phrase.data, form.category.data)
+        flash(f"“{row.phrase}” added. It applies to every message sent from now on.", "success")
+        return redirect(url_for("moderation.safeguarding_phrases"))
+    grouped = {key: [p for p in phrases if p.category == key] for key in CATEGORIES}
+    return render("moderation/safeguarding_phrases.html", form=form, grouped=grouped, categories=CATEGORIES)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from portal.moderation.forms import ChoiceField, no_nul
+from portal.moderation.forms import ChoiceField, drop_nul
 from portal.responses.models import RESPONSE_STATUSES
 from portal.responses.services import ResponseFields, problems_for_publishing
 
@@ -20,18 +20,18 @@ STATUS_HINTS = {
 
 
 class ResponseForm(FlaskForm):
-    you_said = TextAreaField("You said", filters=[no_nul], validators=[Optional(), Length(max=2000, message="\"You said\" must be 2,000 characters or fewer")])
-    we_did = TextAreaField("We did", filters=[no_nul], validators=[Optional(), Length(max=5000, message="\"We did\" must be 5,000 characters or fewer")])
+    you_said = TextAreaField("You said", filters=[drop_nul], validators=[Optional(), Length(max=2000, message="\"You said\" must be 2,000 characters or fewer")])
+    we_did = TextAreaField("We did", filters=[drop_nul], validators=[Optional(), Length(max=5000, message="\"We did\" must be 5,000 characters or fewer")])
     status = ChoiceField("Status", choices=list(RESPONSE_STATUSES.items()), validators=[Optional()], default="planned",
                          message="Choose the status")
-    reason = TextAreaField("Why it was not taken forward", filters=[no_nul], validators=[Optional(), Length(max=2000, message="The reason must be 2,000 characters or fewer")])
-    responsible = StringField("Service or role responsible", filters=[no_nul], validators=[Optional(), Length(max=200, message="The service or role must be 200 characters or fewer")])
-    action_day = StringField("Day", filters=[no_nul], validators=[Optional(), Length(max=2)])
-    action_month = StringField("Month", filters=[no_nul], validators=[Optional(), Length(max=2)])
-    action_year = StringField("Year", filters=[no_nul], validators=[Optional(), Length(max=4)])
-    young_people_summary = TextAreaField("Summary for young people", filters=[no_nul], validators=[Optional(), Length(max=1000, message="The young people's summary must be 1,000 characters or fewer")])
+    reason = TextAreaField("Why it was not taken forward", filters=[drop_nul], validators=[Optional(), Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+    responsible = StringField("Service or role responsible", filters=[drop_nul], validators=[Optional(), Length(max=200, message="The service or role must be 200 characters or fewer")])
+    action_day = StringField("Day", filters=[drop_nul], validators=[Optional(), Length(max=2)])
+    action_month = StringField("Month", filters=[drop_nul], validators=[Optional(), Length(max=2)])
+    action_year = StringField("Year", filters=[drop_nul], validators=[Optional(), Length(max=4)])
+    young_people_summary = TextAreaField("Summary for young people", filters=[drop_nul], validators=[Optional(), Length(max=1000, message="The young people's summary must be 1,000 characters or fewer")])
     theme = ChoiceField("Theme", validators=[Optional()], message="Choose a theme from the list")
-    note = TextAreaField("What has changed", filters=[no_nul], validators=[Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
+    note = TextAreaField("What has changed", filters=[drop_nul], validators=[Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
 
     def __init__(self, themes, *args, **kwargs):
         super().__init__(*args, **kwargs)
