@@ -52,6 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
 
+    from portal.core.numbers import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+
     from portal.core import bp as core_bp
     from portal.feedback import bp as feedback_bp
     from portal.moderation import bp as moderation_bp

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
 from portal.extensions import db
-from portal.timeutil import as_aware as _aware, utcnow
+from portal.timeutil import as_aware as _aware
+from portal.timeutil import utcnow
 
 # Writing last-seen on every request would turn each page view into a write.
 TOUCH_INTERVAL = timedelta(seconds=60)

@@ -239,3 +239,58 @@ def test_drafts_are_not_public(app, moderator, mk):
     draft_id = draft_id_from(answer_selected(client, [mk("x").id]))
     assert app.test_client().get(f"/you-said-we-did/{draft_id}").status_code == 404
     assert app.test_client().get("/you-said-we-did/999999").status_code == 404
+
+
+def test_no_submitters_email_is_published_through_any_field(app, moderator, mk):
+    """The responsible service and an update's note are cleaned like every other field."""
+    client, _ = moderator
+    item = mk("Please light the park", audience="young_person", email="jamie.kid@example.com")
+    draft_id = draft_id_from(answer_selected(client, [item.id]))
+    assert publish(client, draft_id, responsible="Youth service jamie.kid@example.com").status_code == 303
+    client.post(f"/moderate/responses/{draft_id}", data={
+        **FILLED, "note": "Thanks jamie.kid@example.com for asking.", "csrf_token": token(client)})
+    public = app.test_client()
+    for path in (f"/you-said-we-did/{draft_id}", "/you-said-we-did/feed.atom", "/you-said-we-did"):
+        assert "jamie.kid@example.com" not in public.get(path).get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("path", [
+    "/you-said-we-did?before=0_99999999999999999999",
+    "/you-said-we-did?after=1_99999999999999999999",
+    "/you-said-we-did/99999999999999999999",
+    "/you-said-we-did?before=%C2%B2_%C2%B2",
+])
+def test_out_of_range_numbers_in_public_urls_are_not_server_errors(client, path):
+    assert client.get(path).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("path", [
+    "/moderate/queue?after=2026-01-01_0_99999999999999999999",
+    "/moderate/queue?status=all&after=1_99999999999999999999",
+    "/moderate/audit?before=1_99999999999999999999",
+    "/moderate/audit?to=9999-12-31",
+    "/moderate/items/99999999999999999999",
+    "/moderate/responses/99999999999999999999",
+])
+def test_out_of_range_numbers_in_staff_urls_are_not_server_errors(staff_client, path):
+    client, _ = staff_client("admin")
+    assert client.get(path).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "\u00b2", "-1", "1e3"])
+def test_odd_ids_in_bulk_actions_change_nothing(app, moderator, mk, fetch, value):
+    client, _ = moderator
+    item = mk("Lights please")
+    for path in ("/moderate/actions/review", "/moderate/responses/new"):
+        response = client.post(path, data={"ids": [value], "csrf_token": token(client), "next": "/moderate/queue"})
+        assert response.status_code in (200, 303), path
+    assert fetch(Submission, item.id).status == "received"
+
+
+def test_a_full_width_year_is_not_a_date(app, moderator, mk, fetch):
+    client, _ = moderator
+    item = mk("Lights please")
+    draft_id = draft_id_from(answer_selected(client, [item.id]))
+    response = publish(client, draft_id, action_year="\uff11\uff12\uff13\uff14")
+    assert response.status_code == 200
+    assert fetch(Response, draft_id).state == "draft"

@@ -56,10 +56,13 @@ def test_switching_a_phrase_off_and_on(app, staff_client, client, cleanup_phrase
     with app.app_context():
         phrase_id = db.session.scalar(select(SafeguardingPhrase.id).where(SafeguardingPhrase.phrase == "knife"))
     token = csrf_token_from(admin.get(URL).get_data(as_text=True))
-    assert admin.post(URL, data={"csrf_token": token, "toggle": str(phrase_id)}).status_code == 302
+    switch_off = {"csrf_token": token, "toggle": str(phrase_id), "active": "0"}
+    assert admin.post(URL, data=switch_off).status_code == 302
+    # A double click or replayed form changes nothing more.
+    assert admin.post(URL, data=switch_off).status_code == 302
     reference, _ = Teller(client).fill(body="Knife crime worries me").send_and_follow()
     assert stored(app, reference).safeguarding_state == "none"
-    assert admin.post(URL, data={"csrf_token": token, "toggle": str(phrase_id)}).status_code == 302
+    assert admin.post(URL, data={"csrf_token": token, "toggle": str(phrase_id), "active": "1"}).status_code == 302
     reference, _ = Teller(client).fill(body="Knife crime worries me").send_and_follow()
     assert stored(app, reference).safeguarding_state == "open"
     with app.app_context():

@@ -259,3 +259,13 @@ def test_production_password_hashes_are_argon2id_above_the_asvs_minimum(make_app
         params = extract_parameters(password_hasher().hash("a long enough password"))
     assert params.type.name == "ID"
     assert params.memory_cost >= 46 * 1024 and params.time_cost >= 1
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example/", "/%0A/evil.example", "/\\evil.example", "https://evil.example/"])
+def test_next_cannot_smuggle_another_host(app, client, make_staff, target):
+    user = make_staff("moderator")
+    token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
+    client.post(f"/staff/login?next={target}", data={"email": user.email, "password": STAFF_PASSWORD, "csrf_token": token})
+    token = csrf_token_from(client.get("/staff/login/code").get_data(as_text=True))
+    response = client.post("/staff/login/code", data={"code": one_time_code(app, user), "csrf_token": token})
+    assert response.headers["Location"] == "/moderate"

@@ -186,11 +186,14 @@ def add_phrase(phrase: str, category: str) -> SafeguardingPhrase:
     return row
 
 
-def switch_phrase(row: SafeguardingPhrase) -> SafeguardingPhrase:
-    """Switch a phrase off or back on. Never deleted, so the list keeps its history."""
+def set_phrase_active(row: SafeguardingPhrase, active: bool) -> SafeguardingPhrase:
+    """Switch a phrase off or back on. Never deleted, so the list keeps its history.
+    Setting the state it already has changes nothing and logs nothing."""
     from portal.staff import audit
 
-    row.active = not row.active
+    if row.active == active:
+        return row
+    row.active = active
     audit.record("safeguarding_phrase." + ("switched_on" if row.active else "switched_off"),
                  "safeguarding_phrase", row.id, after={"phrase": row.phrase, "active": row.active})
     db.session.commit()

@@ -32,7 +32,15 @@ admins, /moderate/safeguarding-phrases, where the word list that raises flags is
 
 import secrets
 
-from flask import current_app, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import limiter

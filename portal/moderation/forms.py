@@ -8,7 +8,13 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from portal.feedback.forms import no_nul, strip_surrounding_space
 from portal.feedback.models import AUDIENCES
 from portal.moderation.models import SAFEGUARDING_OUTCOMES
-from portal.moderation.services import KINDS, NOTE_MAX, ORDERS, QUEUE_STATUSES, clean_text
+from portal.moderation.services import (
+    KINDS,
+    NOTE_MAX,
+    ORDERS,
+    QUEUE_STATUSES,
+    clean_text,
+)
 
 
 def drop_nul(value):

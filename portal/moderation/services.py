@@ -9,9 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, literal_column, select, tuple_
 
+from portal.core.numbers import whole_number
 from portal.extensions import db
 from portal.feedback.models import AUDIENCES, STATUSES, Submission
-from portal.moderation.models import SAFEGUARDING_OUTCOMES, ModerationNote, SafeguardingAction
+from portal.moderation.models import (
+    SAFEGUARDING_OUTCOMES,
+    ModerationNote,
+    SafeguardingAction,
+)
 from portal.moderation.redaction import redact
 from portal.staff import audit
 from portal.staff.models import StaffUser
@@ -170,9 +175,9 @@ def _parse_cursor(value: str, filters: QueueFilters) -> tuple | None:
         parts = value.split("_")
         if filters.status == "open":
             due, micros, ident = parts
-            return (date.fromisoformat(due), _from_micros(int(micros)), int(ident))
+            return (date.fromisoformat(due), _from_micros(whole_number(micros)), whole_number(ident))
         micros, ident = parts
-        return (_from_micros(int(micros)), int(ident))
+        return (_from_micros(whole_number(micros)), whole_number(ident))
     except (ValueError, OverflowError):
         return None
 
@@ -538,12 +543,12 @@ def audit_page(filters: AuditFilters, page_size: int = 50):
             statement = statement.where(AuditEvent.subject_id == ident)
     if filters.date_from:
         statement = statement.where(AuditEvent.at >= datetime.combine(filters.date_from, datetime.min.time(), UTC))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:
         statement = statement.where(AuditEvent.at < datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time(), UTC))
     if filters.before:
         try:
             micros, ident = filters.before.split("_")
-            statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < tuple_(_from_micros(int(micros)), int(ident)))
+            statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < tuple_(_from_micros(whole_number(micros)), whole_number(ident)))
         except (ValueError, OverflowError):
             pass
     rows = list(db.session.scalars(statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(page_size + 1)))

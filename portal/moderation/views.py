@@ -14,11 +14,23 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.core.models import ordered_areas, ordered_themes
+from portal.core.numbers import parse_id
 from portal.extensions import db
 from portal.feedback.models import SafeguardingPhrase, Submission
-from portal.feedback.safeguarding import CATEGORIES, add_phrase, normalise, switch_phrase
+from portal.feedback.safeguarding import (
+    CATEGORIES,
+    add_phrase,
+    normalise,
+    set_phrase_active,
+)
 from portal.moderation import bp
-from portal.moderation.forms import NoteForm, PhraseForm, QueueFilterForm, RedactionForm, SafeguardingOutcomeForm
+from portal.moderation.forms import (
+    NoteForm,
+    PhraseForm,
+    QueueFilterForm,
+    RedactionForm,
+    SafeguardingOutcomeForm,
+)
 from portal.moderation.models import SAFEGUARDING_OUTCOMES
 from portal.moderation.redaction import KIND_LABELS, redact
 from portal.moderation.services import (
@@ -117,11 +129,7 @@ def _selected_ids() -> list[int]:
     values = request.form.getlist("ids")
     if request.form.get("one"):
         values = [request.form["one"]]
-    ids = []
-    for value in values[:500]:
-        if value.isdigit():
-            ids.append(int(value))
-    return ids
+    return [ident for ident in (parse_id(value) for value in values[:500]) if ident is not None]
 
 
 def after_queue_action(message: str, ok: bool):
@@ -318,11 +326,11 @@ def safeguarding_phrases():
     phrases = list(db.session.scalars(select(SafeguardingPhrase).order_by(SafeguardingPhrase.category, SafeguardingPhrase.phrase)))
     form = PhraseForm(CATEGORIES, {normalise(p.phrase) for p in phrases})
     if request.method == "POST" and request.form.get("toggle"):
-        phrase_id = request.form.get("toggle", "")
-        row = db.session.get(SafeguardingPhrase, int(phrase_id)) if phrase_id.isdigit() else None
+        phrase_id = parse_id(request.form.get("toggle"))
+        row = db.session.get(SafeguardingPhrase, phrase_id) if phrase_id is not None else None
         if row is None:
             abort(404)
-        switch_phrase(row)
+        set_phrase_active(row, request.form.get("active") == "1")
         flash(f"“{row.phrase}” is {'in use again' if row.active else 'no longer used'}.", "success")
         return redirect(url_for("moderation.safeguarding_phrases"))
     if form.validate_on_submit():

@@ -1,6 +1,7 @@
 """The response form: "you said", "we did", status and reason, who, when, the young
 people's summary. Drafts may be saved half done; publishing needs every field."""
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -62,7 +63,7 @@ class ResponseForm(FlaskForm):
         parts = [(self.action_day.data or "").strip(), (self.action_month.data or "").strip(), (self.action_year.data or "").strip()]
         if not any(parts):
             return None
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        if not all(re.fullmatch(r"[0-9]{1,4}", part) for part in parts) or len(parts[2]) != 4:
             raise ValueError("The date must be a real date, for example 27 3 2026")
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))

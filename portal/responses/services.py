@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import exists, func, select, tuple_
 
+from portal.core.numbers import whole_number
 from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.redaction import remove_details_of
@@ -179,7 +180,7 @@ def apply_fields(response: Response, fields: ResponseFields, submissions: list[S
     originals = [s.body for s in submissions] + [s.email for s in submissions if s.email]
     removed: list[str] = []
     cleaned = {}
-    for name in ("you_said", "we_did", "reason", "young_people_summary"):
+    for name in ("you_said", "we_did", "reason", "young_people_summary", "responsible"):
         text, kinds = _clean(getattr(fields, name), originals)
         cleaned[name] = text
         removed += [k for k in kinds if k not in removed]
@@ -187,7 +188,7 @@ def apply_fields(response: Response, fields: ResponseFields, submissions: list[S
     response.we_did = cleaned["we_did"]
     response.status = fields.status if fields.status in RESPONSE_STATUSES else "planned"
     response.reason = cleaned["reason"] or None
-    response.responsible = fields.responsible.strip()
+    response.responsible = cleaned["responsible"]
     if fields.action_date:
         response.action_date = fields.action_date
     response.young_people_summary = cleaned["young_people_summary"] or None
@@ -254,7 +255,7 @@ def post_update(response: Response, fields: ResponseFields, note: str, actor: St
     submissions = linked_submissions(response.id)
     before = response_snapshot(response)
     removed = apply_fields(response, fields, submissions)
-    note_text, _ = _clean(note, [s.body for s in submissions])
+    note_text, _ = _clean(note, [s.body for s in submissions] + [s.email for s in submissions if s.email])
     now = utcnow()
     response.updated_at = now
     db.session.add(ResponseUpdate(response_id=response.id, published_at=now, status=response.status,
@@ -382,7 +383,7 @@ def _cursor(response: Response) -> str:
 def _parse(value: str):
     try:
         micros, ident = value.split("_")
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micros)), int(ident)
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=whole_number(micros)), whole_number(ident)
     except (ValueError, OverflowError):
         return None
 

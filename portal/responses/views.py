@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.core.models import ordered_areas, ordered_themes
+from portal.core.numbers import parse_id
 from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.redaction import KIND_LABELS
@@ -183,7 +184,7 @@ def manage():
 
 
 def _ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("ids")[:500] if v.isdigit()]
+    return [ident for ident in (parse_id(v) for v in request.form.getlist("ids")[:500]) if ident is not None]
 
 
 @bp.post("/moderate/responses/new")
@@ -304,7 +305,8 @@ def unlink_submission(response_id: int):
     """Take one item out of a draft answer; it goes back to the queue."""
     response = _response_or_404(response_id)
     value = request.form.get("submission_id", "")
-    submission = db.session.get(Submission, int(value)) if value.isdigit() else None
+    ident = parse_id(value)
+    submission = db.session.get(Submission, ident) if ident is not None else None
     if submission is None:
         abort(404)
     try:

@@ -15,7 +15,6 @@ from portal.staff.models import ROLES, StaffUser
 from portal.timeutil import as_aware, utcnow
 
 
-
 def password_hasher() -> PasswordHasher:
     """argon2id; the defaults (64 MiB, t=3, p=4) are above OWASP ASVS's minimum.
 

@@ -1,5 +1,7 @@
 """Staff sign-in with a password and a one-time code, and sign-out."""
 
+from urllib.parse import urlsplit
+
 import segno
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -25,7 +27,16 @@ LOCKED = "This account is locked because of too many wrong attempts. Try again i
 
 def _safe_next(target: str | None) -> str:
     # Only our own paths, so the sign-in page cannot be used to bounce people elsewhere.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from URLs ("/\t/evil.example" becomes "//evil.example"),
+    # so any control character or a host after parsing disqualifies the target.
+    if (
+        target
+        and target.startswith("/")
+        and target.isprintable()
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("moderation.home")
 
