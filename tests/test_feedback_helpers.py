@@ -90,8 +90,12 @@ class Teller:
 def stored(app, reference_shown: str) -> Submission | None:
     """The stored row for a reference as shown (YP-XXXX-XXXX), detached for reading."""
     with app.app_context():
+        # A fresh read: never an object some earlier request left in the identity map.
+        db.session.remove()
         submission = db.session.scalar(
-            select(Submission).where(Submission.reference == reference_shown.replace("YP-", "").replace("-", ""))
+            select(Submission)
+            .where(Submission.reference == reference_shown.replace("YP-", "").replace("-", ""))
+            .execution_options(populate_existing=True)
         )
         if submission is not None:
             db.session.expunge(submission)  # theme and area are loaded with it
