@@ -586,5 +586,32 @@ def test_nothing_lingers_in_the_session_after_sending(client):
     teller.send()
     with client.session_transaction() as session:
         assert "tell_us_draft" not in session
-        assert set(session["tell_us_done"]) == {"reference", "token"}
+        assert set(session["tell_us_done"]) == {"reference", "token", "at"}
         assert "private words" not in repr(dict(session)) and "me@example.com" not in repr(dict(session))
+
+
+def test_finishing_clears_the_confirmation_from_a_shared_device(app, client):
+    """On a youth-club tablet the next person must not find the last person's reference."""
+    reference, _ = Teller(client).fill(body="More benches in Lister Park").send_and_follow()
+    confirmation = client.get("/tell-us/confirmation")
+    assert reference in confirmation.get_data(as_text=True)
+    token = csrf_token_from(confirmation.get_data(as_text=True))
+    response = client.post("/tell-us/finish", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/tell-us"
+    assert "cleared from this device" in client.get("/tell-us").get_data(as_text=True)
+    for path in ("/tell-us/confirmation", "/tell-us/confirmation/receipt.txt"):
+        after = client.get(path)
+        assert after.status_code == 302 and reference not in after.get_data(as_text=True)
+
+
+def test_the_confirmation_is_not_kept_for_long(app, client, monkeypatch):
+    import time
+
+    from portal.feedback import views
+
+    reference, _ = Teller(client).fill(body="More benches in Lister Park").send_and_follow()
+    assert reference in client.get("/tell-us/confirmation").get_data(as_text=True)
+    later = time.time() + views.CONFIRMATION_WINDOW_SECONDS + 1
+    monkeypatch.setattr(views.time, "time", lambda: later)
+    assert client.get("/tell-us/confirmation").status_code == 302
+    assert client.get("/tell-us/confirmation/receipt.txt").status_code == 302

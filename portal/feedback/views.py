@@ -31,9 +31,11 @@ admins, /moderate/safeguarding-phrases, where the word list that raises flags is
 """
 
 import secrets
+import time
 
 from flask import (
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -271,7 +273,7 @@ def check(journey_name: str):
         submission = result.submission
         flagged = submission.safeguarding_state != "none"
         session.pop(journey.draft_key, None)
-        session[journey.done_key] = {"reference": submission.reference, "token": draft["token"]}
+        session[journey.done_key] = {"reference": submission.reference, "token": draft["token"], "at": time.time()}
         session.pop(journey.equality_key, None)
         if not flagged and equality.eligible(submission.audience, submission.age_band):
             session[journey.equality_key] = services.equality_state_for(submission)
@@ -398,11 +400,27 @@ def _equality_required(young: bool) -> str:
 # ---- confirmation -------------------------------------------------------------------
 
 
+# On a shared tablet the next person must not find the last person's confirmation.
+CONFIRMATION_WINDOW_SECONDS = 30 * 60
+
+
 def _done_submission(journey: Journey):
     done = session.get(journey.done_key)
     if not done:
         return None, None
+    if time.time() - done.get("at", 0) > CONFIRMATION_WINDOW_SECONDS:
+        session.pop(journey.done_key, None)
+        return None, None
     return done, services.find_by_reference(done["reference"])
+
+
+def finish(journey_name: str):
+    """"I have finished": forget this journey's draft and confirmation on this device."""
+    journey = JOURNEYS[journey_name]
+    for key in (journey.draft_key, journey.done_key, journey.equality_key):
+        session.pop(key, None)
+    flash("Your answers have been cleared from this device.", "success")
+    return redirect(url_for(journey.endpoint("start")))
 
 
 def confirmation(journey_name: str):
@@ -507,6 +525,7 @@ def _register(journey: Journey) -> None:
     rule("/equality/<slug>", "equality_question", equality_question, ("GET", "POST"))
     rule("/confirmation", "confirmation", confirmation)
     rule("/confirmation/receipt.txt", "receipt", receipt)
+    rule("/finish", "finish", finish, ("POST",))
 
 
 _register(ADULT)
