@@ -1,5 +1,6 @@
 """Your Place: the Bradford District engagement portal."""
 
+import importlib
 import os
 
 from flask import Flask
@@ -7,6 +8,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+# Set up in this order: each registers its blueprint and what it adds to core (home page
+# cards and sections, navigation, reference and demo data), and their kinds of item.
+CAPABILITIES = ("portal.core", "portal.staff", "portal.feedback", "portal.moderation", "portal.responses")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -56,14 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = BoundedIntConverter
 
-    from portal.core import bp as core_bp
-    from portal.feedback import bp as feedback_bp
-    from portal.moderation import bp as moderation_bp
-    from portal.responses import bp as responses_bp
-    from portal.staff import bp as staff_bp
-
-    for blueprint in (core_bp, staff_bp, feedback_bp, moderation_bp, responses_bp):
-        app.register_blueprint(blueprint)
+    for name in CAPABILITIES:
+        importlib.import_module(name).init_app(app)
 
     from portal import commands
 

@@ -6,7 +6,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.responses.outbox import outbox_cli
+from portal.shared.outbox import outbox_cli
 
 users_cli = AppGroup("users", help="Staff accounts.")
 
@@ -37,7 +37,7 @@ def seed_demo_command(seed: int):
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo is for local use and will not run in production.")
     from portal.core.reference import seed_reference_data
-    from portal.demo import seed_demo
+    from portal.core.services import seed_demo
 
     seed_reference_data()
     counts = seed_demo(seed)

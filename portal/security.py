@@ -2,6 +2,8 @@
 
 from flask import Flask, Response
 
+from portal.shared.pages import PRIVATE, current_page_is
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -33,12 +35,7 @@ def init_app(app: Flask) -> None:
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         # Pages for staff or with a person's answers must never sit in a shared cache.
+        # The views say which they are (portal.shared.pages), not their URLs.
         if response.mimetype == "text/html" and "Cache-Control" not in headers:
-            headers["Cache-Control"] = "no-store" if _private_path() else "no-cache"
+            headers["Cache-Control"] = "no-store" if current_page_is(PRIVATE) else "no-cache"
         return response
-
-
-def _private_path() -> bool:
-    from flask import request
-
-    return request.path.startswith(("/moderate", "/staff", "/tell-us", "/young-people/tell-us", "/track"))

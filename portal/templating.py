@@ -1,19 +1,11 @@
-"""Template helpers: filters, the navigation, and full-page-or-fragment rendering."""
+"""Template helpers: filters and the navigation the capabilities contributed."""
 
-from flask import Flask, render_template, request
+from flask import Flask, url_for
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 
+from portal.core.contributions import contributions
+from portal.shared.pages import STAFF, current_page_is
 from portal.timeutil import uk_date
-
-# (label, endpoint): an entry shows only once its capability is built and registered.
-PUBLIC_NAV = [
-    ("Tell us", "feedback.tell_us_start"),
-    ("Young people", "feedback.young_people"),
-    ("You said, we did", "responses.index"),
-    ("Track your feedback", "feedback.track_form"),
-]
-STAFF_NAV = [("Staff home", "moderation.home")]
 
 
 def init_app(app: Flask) -> None:
@@ -24,13 +16,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def navigation() -> dict:
-        from flask import url_for
+        from flask import request
 
-        entries = STAFF_NAV if request.path.startswith(("/moderate", "/staff")) and current_user.is_authenticated else PUBLIC_NAV
+        found = contributions(app)
+        staff_screen = current_page_is(STAFF) and current_user.is_authenticated
         items = []
-        for label, endpoint in entries:
-            if endpoint not in app.view_functions:
-                continue
+        for _position, label, endpoint in found.staff_nav if staff_screen else found.public_nav:
             href = url_for(endpoint)
             active = request.path == href or (href != "/" and request.path.startswith(href + "/"))
             items.append({"label": label, "href": href, "active": active})
@@ -41,10 +32,3 @@ def init_app(app: Flask) -> None:
         # The same URL answers with a whole page or a fragment, so caches must tell them apart.
         response.vary.add("HX-Request")
         return response
-
-
-def render(template: str, block: str | None = None, **context) -> str:
-    """The whole page, or just `block` of it when htmx (not a boosted link) asked."""
-    if block and request.htmx and not request.htmx.boosted:
-        return render_block(template, block, **context)
-    return render_template(template, **context)

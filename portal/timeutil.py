@@ -41,3 +41,8 @@ def working_days_between(start: date, end: date) -> int:
         if current.weekday() < 5:
             count += 1
     return count
+
+
+def uk_today() -> date:
+    """Today's date in the UK, the one every due date, overdue count and term is judged by."""
+    return utcnow().astimezone(UK).date()

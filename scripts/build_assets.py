@@ -40,8 +40,8 @@ HASH_LENGTH = 10
 # Compressed byte budgets from shared/PERFORMANCE.md (KB read as 1,000 bytes,
 # the stricter reading).
 BUDGETS = {"app.css": 18_000, "app.js": 25_000}
-FINGERPRINTED = re.compile(r"^app\.[0-9a-f]{%d}\.(css|js)(\.gz)?$" % HASH_LENGTH)
-ASSET_FINGERPRINTED = re.compile(r"^.+\.[0-9a-f]{%d}\.[A-Za-z0-9]+(\.gz)?$" % HASH_LENGTH)
+FINGERPRINTED = re.compile(rf"^app\.[0-9a-f]{{{HASH_LENGTH}}}\.(css|js)(\.gz)?$")
+ASSET_FINGERPRINTED = re.compile(rf"^.+\.[0-9a-f]{{{HASH_LENGTH}}}\.[A-Za-z0-9]+(\.gz)?$")
 # Words that must never reach our CSS: GOV.UK's typeface and brand images.
 FORBIDDEN_IN_CSS = ("GDS Transport", "@font-face", "govuk-crest", "govuk-logotype", "govuk-crown")
 
@@ -111,7 +111,7 @@ def build_css() -> bytes:
     # order mark; instead write them as 6-digit CSS escapes (valid in strings
     # and identifiers, no terminator needed), so the file is pure ASCII and
     # cannot be misread whatever charset it is served with.
-    text = re.sub(r"[^\x00-\x7f]", lambda m: "\\%06x" % ord(m.group()), css.decode("utf-8"))
+    text = re.sub(r"[^\x00-\x7f]", lambda m: f"\\{ord(m.group()):06x}", css.decode("utf-8"))
     for word in FORBIDDEN_IN_CSS:
         if word in text:
             fail(f"compiled CSS contains {word!r}: GOV.UK branding must not ship")

@@ -19,9 +19,10 @@ def test_home_lists_the_seven_themes_with_descriptions_and_pillars(client):
 
 
 def test_theme_to_pillar_link_is_data_an_admin_can_change(app_ctx, client):
+    from sqlalchemy import select
+
     from portal.core.models import Pillar, Theme
     from portal.extensions import db
-    from sqlalchemy import select
 
     hope = db.session.scalar(select(Theme).where(Theme.slug == "hope-for-the-future"))
     original = hope.pillar_id

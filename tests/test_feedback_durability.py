@@ -92,7 +92,7 @@ def test_a_reference_shown_is_still_there_after_kill_9(app, database_url, tmp_pa
     try:
         with engine.connect() as conn:
             row = conn.execute(
-                text("SELECT body, status FROM submission WHERE reference = :ref"),
+                text("SELECT s.body, m.status FROM submission s JOIN moderation_item m ON m.id = s.id WHERE s.reference = :ref"),
                 {"ref": reference.replace("YP-", "").replace("-", "")},
             ).one_or_none()
     finally:

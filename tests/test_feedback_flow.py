@@ -607,7 +607,7 @@ def test_finishing_clears_the_confirmation_from_a_shared_device(app, client):
 def test_the_confirmation_is_not_kept_for_long(app, client, monkeypatch):
     import time
 
-    from portal.feedback import views
+    from portal.feedback import public as views
 
     reference, _ = Teller(client).fill(body="More benches in Lister Park").send_and_follow()
     assert reference in client.get("/tell-us/confirmation").get_data(as_text=True)

@@ -23,7 +23,7 @@ def sample(n: int = 300) -> list[str]:
 def test_alphabet_has_no_easily_confused_characters():
     assert len(ALPHABET) == 31 == len(set(ALPHABET))
     assert not set("0O1IL") & set(ALPHABET)
-    assert ALPHABET == ALPHABET.upper()
+    assert ALPHABET.upper() == ALPHABET
 
 
 def test_new_references_are_eight_valid_characters_and_shown_with_dashes():

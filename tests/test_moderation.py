@@ -210,10 +210,10 @@ def test_restore_flag_clear_and_note(app, mk, fetch, read, moderator, staff_clie
     response = lead.post("/moderate/actions/clear-flag", data={"ids": str(item.id), "csrf_token": token, "next": "/moderate/safeguarding"})
     assert response.status_code == 303 and response.headers["Location"] == "/moderate/safeguarding"
     assert fetch(Submission, item.id).safeguarding_state == "cleared"
-    assert read(select(SafeguardingAction.outcome).where(SafeguardingAction.submission_id == item.id)) == ["cleared"]
+    assert read(select(SafeguardingAction.outcome).where(SafeguardingAction.item_id == item.id)) == ["cleared"]
     response = post_action(client, "/moderate/actions/note", {"ids": str(item.id), "note": "Called the parks team."})
     assert response.status_code == 303
-    [note] = read(select(ModerationNote).where(ModerationNote.submission_id == item.id))
+    [note] = read(select(ModerationNote).where(ModerationNote.item_id == item.id))
     assert note.body == "Called the parks team." and note.author_id == user.id
     actions = read(select(AuditEvent.action).where(AuditEvent.subject_type == "submission", AuditEvent.subject_id == str(item.id))
                    .order_by(AuditEvent.id))

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.feedback.models import Submission
-from portal.responses.models import OutboxMessage, Response
+from portal.responses.models import Response
+from portal.shared.outbox import OutboxMessage
 from tests.conftest import browser_sign_in
 from tests.factories import make_submission
 from tests.support.a11y import assert_no_axe_violations
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from portal.responses.cache import clear
+    from portal.shared.cache import clear
 
     clear()
     yield

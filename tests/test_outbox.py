@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select, update
 
 from portal.extensions import db
-from portal.responses.models import OutboxMessage
-from portal.responses.outbox import (
+from portal.shared.outbox import (
     CLAIM_TIMEOUT,
     FileTransport,
+    OutboxMessage,
     SMTPTransport,
     backoff,
     enqueue,

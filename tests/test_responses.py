@@ -8,7 +8,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from portal.feedback.models import Submission
-from portal.responses.models import OutboxMessage, Response, ResponseUpdate
+from portal.responses.models import Response, ResponseUpdate
+from portal.shared.outbox import OutboxMessage
 from portal.staff.models import AuditEvent
 from tests.conftest import csrf_token_from
 from tests.factories import fetch, mk, read  # noqa: F401 (fixtures)
@@ -20,7 +21,7 @@ def soup(response):
 
 @pytest.fixture(autouse=True)
 def _fresh_figures():
-    from portal.responses.cache import clear
+    from portal.shared.cache import clear
 
     clear()
     yield

@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(autouse=True)
 def _fresh_figures():
-    from portal.responses.cache import clear
+    from portal.shared.cache import clear
 
     clear()
     yield

@@ -6,8 +6,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.feedback.models import SafeguardingPhrase
-from portal.feedback.safeguarding import CATEGORIES, find_concerns, help_for, normalise
+from portal.moderation.models import SafeguardingPhrase
+from portal.moderation.safeguarding import CATEGORIES, find_concerns, help_for, normalise
 from tests.test_feedback_helpers import YOUNG, Teller, stored
 
 EXAMPLES = {

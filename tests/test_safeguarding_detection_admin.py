@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import delete, select
 
 from portal.extensions import db
-from portal.feedback.models import SafeguardingPhrase
+from portal.moderation.models import SafeguardingPhrase
 from portal.staff.models import AuditEvent
 from tests.conftest import csrf_token_from
 from tests.test_feedback_helpers import Teller, stored

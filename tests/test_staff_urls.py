@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.models import ModerationNote, SafeguardingAction
-from portal.responses.models import OutboxMessage, Response, ResponseUpdate
+from portal.responses.models import Response, ResponseUpdate
+from portal.shared.outbox import OutboxMessage
 from portal.staff.models import ROLES, AuditEvent
 from tests.conftest import csrf_token_from
 from tests.factories import make_submission
@@ -32,7 +33,7 @@ def make_objects(app) -> dict:
         db.session.flush()
         linked.response_id = response.id
         db.session.commit()
-        return {"submission_id": waiting.id, "response_id": response.id,
+        return {"item_id": waiting.id, "submission_id": waiting.id, "response_id": response.id,
                 "flagged_id": flagged.id, "linked_id": linked.id}
 
 

@@ -327,15 +327,13 @@ def test_query_counter() -> None:
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE idea (id INTEGER PRIMARY KEY, title TEXT)"))
-        with QueryCounter(engine) as counter:
-            with engine.begin() as conn:
-                conn.execute(text("PRAGMA foreign_keys=ON"))
-                conn.execute(text("INSERT INTO idea (title) VALUES ('a')"))
-                conn.execute(text("SELECT * FROM idea")).all()
+        with QueryCounter(engine) as counter, engine.begin() as conn:
+            conn.execute(text("PRAGMA foreign_keys=ON"))
+            conn.execute(text("INSERT INTO idea (title) VALUES ('a')"))
+            conn.execute(text("SELECT * FROM idea")).all()
         assert counter.count == 2, counter.statements
-        with max_queries(engine, 1):
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+        with max_queries(engine, 1), engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
         def two() -> int:
             with engine.connect() as conn:

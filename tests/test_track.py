@@ -4,11 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.feedback.references import ALPHABET
+from portal.moderation.models import ModerationItem
 from portal.timeutil import utcnow
 from tests.test_feedback_helpers import Teller, stored
 
@@ -24,7 +25,9 @@ def make(app, client, **fill) -> str:
 
 def set_fields(app, reference: str, **values) -> None:
     with app.app_context():
-        db.session.execute(update(Submission).where(Submission.reference == reference.replace("YP-", "").replace("-", "")).values(**values))
+        # The moderation state lives on the item's moderation record, which shares its id.
+        ident = select(Submission.id).where(Submission.reference == reference.replace("YP-", "").replace("-", ""))
+        db.session.execute(update(ModerationItem).where(ModerationItem.id.in_(ident.scalar_subquery())).values(**values))
         db.session.commit()
 
 

@@ -1,5 +1,12 @@
-from flask import Blueprint
+"""Core: the home page, the statements, the health check and the reference data (themes,
+pillars, areas, settings). It knows no capability: they contribute to it."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("core", __name__)
 
 from portal.core import views  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

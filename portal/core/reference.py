@@ -8,6 +8,7 @@ pillars, so the link below is the closest fit and stays editable data.
 
 from sqlalchemy import select
 
+from portal.core.contributions import contributions
 from portal.core.models import Area, Pillar, Setting, Theme
 from portal.extensions import db
 
@@ -93,7 +94,6 @@ def seed_reference_data() -> None:
         if db.session.get(Setting, key) is None:
             db.session.add(Setting(key=key, value=value, description=description))
 
-    from portal.feedback.safeguarding import seed_default_phrases
-
-    seed_default_phrases()
+    for seeder in contributions().reference_seeders:
+        seeder()  # each capability's own reference rows (the safeguarding words, say)
     db.session.commit()

@@ -1,9 +1,20 @@
 """Reads for the home page, kept to a fixed, small number of queries."""
 
+from portal.core.contributions import contributions
 from portal.core.models import ordered_themes
 
 
 def home_page_data() -> dict:
-    from portal.responses.services import latest_published
+    """The themes, the cards and the sections the capabilities contributed, with their data."""
+    found = contributions()
+    return {
+        "themes": ordered_themes(),
+        "cards": found.home_cards,
+        "sections": [(section.template, section.data()) for section in found.home_sections],
+    }
 
-    return {"themes": ordered_themes(), "latest_responses": latest_published(limit=3)}
+
+def seed_demo(seed: int = 2026) -> dict:
+    """Every capability's invented demo content, in the order they were set up.
+    Running it twice adds nothing. Returns how many of each there are."""
+    return {what: seeder(seed) for what, seeder in contributions().demo_seeders}

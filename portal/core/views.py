@@ -4,7 +4,7 @@ from flask import Response
 
 from portal.core import bp
 from portal.core.services import home_page_data
-from portal.templating import render
+from portal.shared.fragments import render
 
 
 @bp.get("/")

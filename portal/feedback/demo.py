@@ -19,9 +19,9 @@ from portal.extensions import db
 from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.references import new_reference
-from portal.feedback.safeguarding import active_phrases, find_concerns
-from portal.feedback.services import due_date, uk_today
-from portal.timeutil import UK
+from portal.feedback.services import due_date
+from portal.moderation.safeguarding import active_phrases, find_concerns
+from portal.timeutil import UK, uk_today
 
 HOW_MANY = 320
 DEMO_PREFIX = "demo-"

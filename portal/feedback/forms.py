@@ -10,20 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
+from portal.shared.text import no_nul, strip_surrounding_space
+
 BODY_MAX = 2000
 EMAIL_MAX = 254
-
-
-def no_nul(message: str):
-    def check(_form, field):
-        if field.data and "\x00" in field.data:
-            raise ValidationError(message)
-
-    return check
-
-
-def strip_surrounding_space(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class ChoiceForm(FlaskForm):

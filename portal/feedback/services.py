@@ -15,8 +15,9 @@ from portal.extensions import db
 from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.references import new_reference
-from portal.feedback.safeguarding import find_concerns
-from portal.timeutil import UK, add_working_days, as_aware, utcnow
+from portal.moderation.models import OPEN_STATUSES
+from portal.moderation.safeguarding import find_concerns
+from portal.timeutil import UK, add_working_days, as_aware, uk_today, utcnow
 
 SOMETHING_ELSE = "something-else"
 ELSEWHERE = "somewhere-else"
@@ -39,10 +40,6 @@ def target_working_days() -> int:
 def due_date(created_on: date) -> date:
     """Created date plus the target answer time, in working days."""
     return add_working_days(created_on, target_working_days())
-
-
-def uk_today() -> date:
-    return utcnow().astimezone(UK).date()
 
 
 @dataclass
@@ -235,6 +232,6 @@ def track_view(submission: Submission) -> dict:
         "reached": reached,
         "stages": STAGES,
         "hidden": status == "hidden",
-        "overdue": status in ("received", "in_review") and submission.due_on < today,
+        "overdue": status in OPEN_STATUSES and submission.due_on < today,
         "response_id": submission.response_id if status == "answered" else None,
     }

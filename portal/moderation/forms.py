@@ -5,44 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.feedback.forms import no_nul, strip_surrounding_space
-from portal.feedback.models import AUDIENCES
-from portal.moderation.models import SAFEGUARDING_OUTCOMES
-from portal.moderation.services import (
-    KINDS,
-    NOTE_MAX,
-    ORDERS,
-    QUEUE_STATUSES,
-    clean_text,
-)
-
-
-def drop_nul(value):
-    """A WTForms filter: NUL characters out (PostgreSQL cannot store them)."""
-    return clean_text(value) if isinstance(value, str) else value
-
-
-class ChoiceField(StringField):
-    """One value from a fixed list of (value, text) pairs, as the form macros expect.
-
-    WTForms' own SelectField and RadioField deprecate plain tuple choices; this keeps the
-    pairs and checks the value itself.
-    """
-
-    def __init__(self, label=None, validators=None, choices=(), message="Choose one of the options", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.choices = list(choices)
-        self.message = message
-
-    def pre_validate(self, form):
-        if self.data and self.data not in {str(value) for value, _text in self.choices}:
-            raise ValidationError(self.message)
+from portal.moderation.kinds import all_kinds
+from portal.moderation.models import AUDIENCES, SAFEGUARDING_OUTCOMES
+from portal.moderation.safeguarding import normalise
+from portal.moderation.services import NOTE_MAX, ORDERS, QUEUE_STATUSES
+from portal.shared.forms import ChoiceField
+from portal.shared.text import drop_nul, no_nul, strip_surrounding_space
 
 
 class QueueFilterForm(Form):
     """Read from the query string; WTForms only renders it, QueueFilters does the rules."""
 
-    kind = ChoiceField("Kind", choices=list(KINDS.items()))
+    kind = ChoiceField("Kind")
     theme = ChoiceField("Theme")
     area = ChoiceField("Area")
     audience = ChoiceField("Who sent it", choices=[("", "Everyone"), *AUDIENCES.items()])
@@ -54,6 +28,7 @@ class QueueFilterForm(Form):
 
     def __init__(self, formdata, themes, areas):
         super().__init__(formdata=formdata)
+        self.kind.choices = [("", "Every kind"), *[(kind.name, kind.label) for kind in all_kinds().values()]]
         self.theme.choices = [("", "All themes"), *[(t.slug, t.name) for t in themes], ("none", "Something else")]
         self.area.choices = [("", "All areas"), *[(a.slug, a.name) for a in areas], ("none", "No area given")]
         self.overdue.data = formdata.get("overdue") == "yes"
@@ -113,8 +88,6 @@ class PhraseForm(FlaskForm):
         self.existing = existing
 
     def validate_phrase(self, field):
-        from portal.feedback.safeguarding import normalise
-
         cleaned = normalise(field.data or "")
         if not cleaned:
             raise ValidationError("Enter a word or phrase")

@@ -4,33 +4,34 @@ Every state change here adds an audit event to the same session as the change, a
 caller commits once, so the log and the change are saved together or not at all.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, literal_column, select, tuple_
+from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select
 
-from portal.core.numbers import whole_number
 from portal.extensions import db
-from portal.feedback.models import AUDIENCES, STATUSES, Submission
+from portal.moderation.kinds import all_kinds, allows, kind_of
 from portal.moderation.models import (
+    AUDIENCES,
+    OPEN_STATUSES,
     SAFEGUARDING_OUTCOMES,
+    STATUSES,
+    ModerationItem,
     ModerationNote,
     SafeguardingAction,
 )
 from portal.moderation.redaction import redact
+from portal.moderation.rules import mark_reviewed, restored_status, snapshot
+from portal.shared.pagination import Page, QueryFilters, choice, cursor, day, flag, keyset_page, text
+from portal.shared.text import clean_text
 from portal.staff import audit
-from portal.staff.models import StaffUser
-from portal.timeutil import as_aware, utcnow
+from portal.staff.models import AuditEvent, StaffUser
+from portal.timeutil import uk_today, utcnow
 
 PAGE_SIZE = 50
-OPEN_STATUSES = ("received", "in_review")
-HELD_STATES = ("open", "escalated")  # flagged for safeguarding: never published
 NOTE_MAX = 2000
 REASON_MAX = 500
 
-# What came in, by kind. Ideas and advisory-group applications join this queue in their
-# own issues: each kind adds its filter value here and its rows to `queue_page`.
-KINDS = {"feedback": "Feedback"}
 QUEUE_STATUSES = {
     "open": "Waiting for an answer",
     "received": STATUSES["received"],
@@ -57,13 +58,13 @@ def _sqlite() -> bool:
 def _open_condition():
     """status IN ('received', 'in_review'), written so the partial index is used.
 
-    Literal values, so both databases can prove the partial index `ix_submission_open_queue`
-    (WHERE status IN (...)) covers the query. On SQLite, wrapped in likelihood(): without
-    ANALYZE statistics its planner otherwise prefers the status index and then sorts
-    every waiting row, where the partial index hands them over already in queue order
-    and a page stops after 51 rows.
+    Literal values, so both databases can prove the partial index
+    `ix_moderation_item_open_queue` (WHERE status IN (...)) covers the query. On SQLite,
+    wrapped in likelihood(): without ANALYZE statistics its planner otherwise prefers the
+    status index and then sorts every waiting row, where the partial index hands them
+    over already in queue order and a page stops after 51 rows.
     """
-    condition = Submission.status.in_(bindparam("open_statuses", OPEN_STATUSES, expanding=True, literal_execute=True))
+    condition = ModerationItem.status.in_(bindparam("open_statuses", OPEN_STATUSES, expanding=True, literal_execute=True))
     return func.likelihood(condition, literal_column("0.9")) if _sqlite() else condition
 
 
@@ -73,144 +74,95 @@ def _unindexed(column):
     return column + 0 if _sqlite() else column
 
 
-def clean_text(value) -> str:
-    """Free text from a form or query string, minus NUL characters, which PostgreSQL
-    cannot store (and no person means to type)."""
-    return (value or "").replace("\x00", "")
-
-
 # ---- the queue -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class QueueFilters:
-    """What the moderator asked for, from the query string; anything unknown is ignored."""
+class QueueFilters(QueryFilters):
+    """What the moderator asked for, from the query string; anything unknown is ignored.
 
-    kind: str = "feedback"
-    theme: str = ""
-    area: str = ""
-    audience: str = ""
-    status: str = "open"
-    overdue: bool = False
-    flagged: bool = False
-    q: str = ""
-    order: str = "oldest"
-    after: str = ""
-    before: str = ""
+    `kind` empty means every kind together; theme and area also take "none".
+    """
+
+    kind: str = choice()
+    theme: str = choice()
+    area: str = choice()
+    audience: str = choice(allowed=AUDIENCES)
+    status: str = choice("open", allowed=QUEUE_STATUSES)
+    overdue: bool = flag()
+    flagged: bool = flag()
+    q: str = text(200)
+    order: str = choice("oldest", allowed=ORDERS)
+    after: str = cursor()
+    before: str = cursor()
 
     @classmethod
-    def from_args(cls, args, theme_slugs=(), area_slugs=()) -> "QueueFilters":
-        def pick(name, allowed, default=""):
-            value = (args.get(name) or "").strip()
-            return value if value in allowed else default
-
-        return cls(
-            kind=pick("kind", KINDS, "feedback"),
-            theme=pick("theme", set(theme_slugs) | {"none"}),
-            area=pick("area", set(area_slugs) | {"none"}),
-            audience=pick("audience", AUDIENCES),
-            status=pick("status", QUEUE_STATUSES, "open"),
-            overdue=args.get("overdue") == "yes",
-            flagged=args.get("flagged") == "yes",
-            q=clean_text(args.get("q")).strip()[:200],
-            order=pick("order", ORDERS, "oldest"),
-            after=(args.get("after") or "")[:80],
-            before=(args.get("before") or "")[:80],
-        )
-
-    def query_args(self, **changes) -> dict:
-        """The filters as query-string arguments, leaving out defaults (for links)."""
-        values = replace(self, **changes)
-        args = {}
-        for name, default in (("kind", "feedback"), ("theme", ""), ("area", ""), ("audience", ""),
-                              ("status", "open"), ("q", ""), ("order", "oldest"), ("after", ""), ("before", "")):
-            value = getattr(values, name)
-            if value != default:
-                args[name] = value
-        if values.overdue:
-            args["overdue"] = "yes"
-        if values.flagged:
-            args["flagged"] = "yes"
-        return args
+    def read(cls, args, theme_slugs=(), area_slugs=()) -> "QueueFilters":
+        return cls.from_args(args, kind=set(all_kinds()), theme=set(theme_slugs) | {"none"},
+                             area=set(area_slugs) | {"none"})
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.theme or self.area or self.audience or self.overdue or self.flagged or self.q or self.status != "open")
+        return bool(self.kind or self.theme or self.area or self.audience or self.overdue or self.flagged
+                    or self.q or self.status != "open")
 
 
 @dataclass
-class QueuePage:
-    items: list
-    next_cursor: str | None = None
-    previous_cursor: str | None = None
+class QueuePage(Page):
     filters: QueueFilters = field(default_factory=QueueFilters)
-
-
-def _micros(moment: datetime) -> int:
-    delta = as_aware(moment) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _from_micros(value: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
 
 
 def _sort_key(filters: QueueFilters) -> tuple:
     # Waiting items are read in due-date order, so those past the target come first even
     # if the target was shortened since; everything else in the order it came in.
     if filters.status == "open":
-        return (Submission.due_on, Submission.created_at, Submission.id)
-    return (Submission.created_at, Submission.id)
+        return (ModerationItem.due_on, ModerationItem.created_at, ModerationItem.id)
+    return (ModerationItem.created_at, ModerationItem.id)
 
 
-def _cursor_for(submission: Submission, filters: QueueFilters) -> str:
-    parts = [str(_micros(submission.created_at)), str(submission.id)]
-    if filters.status == "open":
-        parts.insert(0, submission.due_on.isoformat())
-    return "_".join(parts)
+def _search_condition(words: str):
+    """The text search, in each kind's own columns (a correlated EXISTS per kind).
 
-
-def _parse_cursor(value: str, filters: QueueFilters) -> tuple | None:
-    try:
-        parts = value.split("_")
-        if filters.status == "open":
-            due, micros, ident = parts
-            return (date.fromisoformat(due), _from_micros(whole_number(micros)), whole_number(ident))
-        micros, ident = parts
-        return (_from_micros(whole_number(micros)), whole_number(ident))
-    except (ValueError, OverflowError):
-        return None
+    A substring search, walked in queue order until a page is full: fine for common
+    words, a scan for rare ones. PostgreSQL's pg_trgm index is the next step.
+    """
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    conditions = []
+    for kind in all_kinds().values():
+        if not kind.search_columns:
+            continue
+        table = kind.model.__table__
+        matches = or_(*[column.ilike(pattern, escape="\\") for column in kind.search_columns])
+        conditions.append(and_(ModerationItem.kind == kind.name, exists().where(table.c.id == ModerationItem.id, matches)))
+    return or_(*conditions) if conditions else literal_column("1") == 0
 
 
 def _filtered(statement, filters: QueueFilters, theme_ids: dict, area_ids: dict, today: date, can_see_held: bool):
-    if filters.kind != "feedback":
-        return statement.where(literal_column("1") == 0)
+    if filters.kind:
+        statement = statement.where(ModerationItem.kind == filters.kind)
     if filters.status == "open":
         statement = statement.where(_open_condition())
     elif filters.status != "all":
-        statement = statement.where(Submission.status == filters.status)
+        statement = statement.where(ModerationItem.status == filters.status)
     if filters.theme == "none":
-        statement = statement.where(Submission.theme_id.is_(None))
+        statement = statement.where(ModerationItem.theme_id.is_(None))
     elif filters.theme:
-        statement = statement.where(_unindexed(Submission.theme_id) == theme_ids[filters.theme])
+        statement = statement.where(_unindexed(ModerationItem.theme_id) == theme_ids[filters.theme])
     if filters.area == "none":
-        statement = statement.where(Submission.area_id.is_(None))
+        statement = statement.where(ModerationItem.area_id.is_(None))
     elif filters.area:
-        statement = statement.where(_unindexed(Submission.area_id) == area_ids[filters.area])
+        statement = statement.where(_unindexed(ModerationItem.area_id) == area_ids[filters.area])
     if filters.audience:
-        statement = statement.where(Submission.audience == filters.audience)
+        statement = statement.where(ModerationItem.audience == filters.audience)
     if filters.overdue:
-        statement = statement.where(_open_condition(), Submission.due_on < today)
+        statement = statement.where(_open_condition(), ModerationItem.due_on < today)
     if filters.flagged:
-        statement = statement.where(Submission.safeguarding_state.in_(HELD_STATES))
+        statement = statement.where(ModerationItem.is_held)
     if filters.q:
-        # A substring search, walked in queue order until a page is full: fine for
-        # common words, a scan for rare ones. PostgreSQL's pg_trgm index is the next step.
-        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(Submission.body.ilike(pattern, escape="\\"))
+        statement = statement.where(_search_condition(filters.q))
         if not can_see_held:
             # Searching must not reveal words in items held for the safeguarding lead.
-            statement = statement.where(Submission.safeguarding_state.not_in(HELD_STATES))
+            statement = statement.where(~ModerationItem.is_held)
     return statement
 
 
@@ -222,50 +174,27 @@ def queue_page(
     page_size: int = PAGE_SIZE,
     today: date | None = None,
 ) -> QueuePage:
-    """One page of the queue: a single keyset query (no OFFSET, no COUNT)."""
-    today = today or utcnow().date()
-    key = _sort_key(filters)
-    ascending = filters.order == "oldest"
-    backwards = bool(filters.before) and not filters.after
-    cursor_text = filters.before if backwards else filters.after
-    cursor = _parse_cursor(cursor_text, filters) if cursor_text else None
-
-    statement = _filtered(select(Submission), filters, theme_ids, area_ids, today, can_see_held)
-    forwards_in_sql = ascending != backwards
-    if cursor is not None:
-        comparison = tuple_(*key) > tuple_(*cursor) if forwards_in_sql else tuple_(*key) < tuple_(*cursor)
-        statement = statement.where(comparison)
-    statement = statement.order_by(*[(column.asc() if forwards_in_sql else column.desc()) for column in key])
-    rows = list(db.session.scalars(statement.limit(page_size + 1)).unique())
-
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    if backwards:
-        rows.reverse()
-    page = QueuePage(items=rows, filters=filters)
-    if rows:
-        has_next = more if not backwards else True
-        has_previous = (cursor is not None) if not backwards else more
-        if has_next:
-            page.next_cursor = _cursor_for(rows[-1], filters)
-        if has_previous:
-            page.previous_cursor = _cursor_for(rows[0], filters)
-    elif cursor is not None:
-        # Past the end (items were hidden or answered meanwhile): offer the way back.
-        page.previous_cursor = cursor_text if not backwards else None
-    return page
+    """One page of the queue, every kind together: one keyset query on the moderation
+    records (no OFFSET, no COUNT), then one query per kind on the page for its own columns."""
+    statement = _filtered(select(ModerationItem), filters, theme_ids, area_ids, today or uk_today(), can_see_held)
+    page = keyset_page(db.session, statement, _sort_key(filters), forward_from=filters.after,
+                       back_from=filters.before, ascending=filters.order == "oldest", page_size=page_size)
+    return QueuePage(items=page.items, next_cursor=page.next_cursor, previous_cursor=page.previous_cursor,
+                     filters=filters)
 
 
-def landing_counts() -> dict:
+def landing_counts(today: date | None = None) -> dict:
     """Waiting, overdue and flagged counts for the staff landing page, in one query.
 
     Each count is its own index-only subquery (the open-queue partial index and the
-    safeguarding index), so it stays quick at 100,000 items.
+    safeguarding index), so it stays quick at 100,000 items. "Overdue" is judged by the
+    UK date, as the queue's filter is.
     """
-    today = utcnow().date()
-    waiting = select(func.count()).select_from(Submission).where(_open_condition())
-    overdue = select(func.count()).select_from(Submission).where(_open_condition(), Submission.due_on < today)
-    flagged = select(func.count()).select_from(Submission).where(Submission.safeguarding_state == "open")
+    today = today or uk_today()
+    count = select(func.count()).select_from(ModerationItem)
+    waiting = count.where(_open_condition())
+    overdue = count.where(_open_condition(), ModerationItem.due_on < today)
+    flagged = count.where(ModerationItem.safeguarding_state == "open")
     row = db.session.execute(
         select(waiting.scalar_subquery().label("waiting"), overdue.scalar_subquery().label("overdue"),
                flagged.scalar_subquery().label("flagged"))
@@ -284,7 +213,7 @@ class ActionError(ValueError):
 class ActionResult:
     action: str
     changed: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)  # (submission, why)
+    skipped: list = field(default_factory=list)  # (item, why)
 
     @property
     def message(self) -> str:
@@ -293,7 +222,7 @@ class ActionResult:
         text = ACTION_DONE[self.action].format(n=done, items=noun)
         if self.skipped:
             text += f" {len(self.skipped)} skipped: " + "; ".join(
-                f"{s.display_reference} ({why})" for s, why in self.skipped[:5]
+                f"{item.display_reference} ({why})" for item, why in self.skipped[:5]
             ) + ("…" if len(self.skipped) > 5 else "")
         return text
 
@@ -308,48 +237,74 @@ ACTION_DONE = {
 }
 
 
-def snapshot(submission: Submission) -> dict:
-    """The fields an action may change, for the audit log's before and after."""
-    return {
-        "status": submission.status,
-        "safeguarding_state": submission.safeguarding_state,
-        "hidden_reason": submission.hidden_reason,
-        "public_text": submission.public_text,
-        "response_id": submission.response_id,
-    }
-
-
-def load_for_update(ids: list[int]) -> list[Submission]:
-    """The submissions, locked for this transaction on PostgreSQL, in id order."""
+def load_for_update(ids: list[int]) -> list[ModerationItem]:
+    """The items, of whatever kind, locked for this transaction on PostgreSQL, in id order."""
     if not ids:
         return []
-    statement = select(Submission).where(Submission.id.in_(ids)).order_by(Submission.id)
+    statement = select(ModerationItem).where(ModerationItem.id.in_(ids)).order_by(ModerationItem.id)
     if db.session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(of=Submission)
+        statement = statement.with_for_update(of=ModerationItem)
     return list(db.session.scalars(statement).unique())
 
 
-def _restored_status(submission: Submission) -> str:
-    if submission.answered_at is not None and submission.response_id is not None:
-        return "answered"
-    return "in_review" if submission.reviewed_at is not None else "received"
+def audit_item(action: str, item: ModerationItem, before: dict, actor: StaffUser, detail: str | None = None) -> None:
+    """One audit event for a change to an item, named by its kind ("submission.hide")."""
+    audit_type = kind_of(item).audit_type
+    audit.record(f"{audit_type}.{action}", audit_type, item.id, before=before, after=snapshot(item),
+                 detail=detail, actor=actor)
+
+
+def _hidden_reason(reason: str, detail: str) -> str:
+    if reason not in HIDE_REASONS:
+        raise ActionError("Choose why the items are being hidden.")
+    if reason == "other" and not detail.strip():
+        raise ActionError("Say why the items are being hidden.")
+    if reason == "other":
+        return detail.strip()[:REASON_MAX]
+    return HIDE_REASONS[reason] + (": " + detail.strip()[:REASON_MAX] if detail.strip() else "")
+
+
+def _apply_one(action: str, item: ModerationItem, actor: StaffUser, hidden_reason: str, note: str, now) -> str | None:
+    """Change one item; the reason it was left alone, or None if it changed."""
+    if action == "review":
+        if not mark_reviewed(item, now):
+            return "already " + STATUSES.get(item.status, item.status).lower()
+    elif action == "hide":
+        if item.status == "hidden":
+            return "already hidden"
+        item.status = "hidden"
+        item.hidden_reason = hidden_reason
+    elif action == "restore":
+        if item.status != "hidden":
+            return "not hidden"
+        item.status = restored_status(item)
+        item.hidden_reason = None
+    elif action == "flag":
+        if item.is_held:
+            return "already flagged"
+        item.safeguarding_state = "open"
+    elif action == "clear_flag":
+        if not item.is_held:
+            return "not flagged"
+        item.safeguarding_state = "cleared"
+        db.session.add(SafeguardingAction(item_id=item.id, actor_id=actor.id, outcome="cleared",
+                                          note=note.strip()[:NOTE_MAX]))
+    elif action == "note":
+        db.session.add(ModerationNote(item_id=item.id, author_id=actor.id, body=note))
+    return None
 
 
 def apply_action(action: str, ids: list[int], actor: StaffUser, reason: str = "", detail: str = "", note: str = "") -> ActionResult:
-    """Do one moderation action to one or many submissions, auditing each change."""
+    """Do one moderation action to one or many items of any kind, auditing each change.
+
+    Changes and flushes; the view commits (or rolls back on ActionError).
+    """
     if action not in ACTION_DONE:
         raise ActionError("That is not an action the queue knows.")
     reason, detail, note = clean_text(reason), clean_text(detail), clean_text(note)
     if not ids:
         raise ActionError("Select at least one item first.")
-    if action == "hide":
-        if reason not in HIDE_REASONS:
-            raise ActionError("Choose why the items are being hidden.")
-        if reason == "other" and not detail.strip():
-            raise ActionError("Say why the items are being hidden.")
-        hidden_reason = HIDE_REASONS[reason] if reason != "other" else detail.strip()[:REASON_MAX]
-        if reason != "other" and detail.strip():
-            hidden_reason += ": " + detail.strip()[:REASON_MAX]
+    hidden_reason = _hidden_reason(reason, detail) if action == "hide" else ""
     if action == "note":
         note = note.strip()
         if not note:
@@ -359,59 +314,21 @@ def apply_action(action: str, ids: list[int], actor: StaffUser, reason: str = ""
 
     now = utcnow()
     result = ActionResult(action)
-    for submission in load_for_update(ids):
-        before = snapshot(submission)
-        why_not = None
-        if action == "review":
-            if submission.status == "received":
-                submission.status = "in_review"
-                submission.reviewed_at = now
-            else:
-                why_not = "already " + STATUSES.get(submission.status, submission.status).lower()
-        elif action == "hide":
-            if submission.status == "hidden":
-                why_not = "already hidden"
-            else:
-                submission.status = "hidden"
-                submission.hidden_reason = hidden_reason
-        elif action == "restore":
-            if submission.status != "hidden":
-                why_not = "not hidden"
-            else:
-                submission.status = _restored_status(submission)
-                submission.hidden_reason = None
-        elif action == "flag":
-            if submission.safeguarding_state in HELD_STATES:
-                why_not = "already flagged"
-            else:
-                submission.safeguarding_state = "open"
-        elif action == "clear_flag":
-            if submission.safeguarding_state not in HELD_STATES:
-                why_not = "not flagged"
-            else:
-                submission.safeguarding_state = "cleared"
-                db.session.add(SafeguardingAction(submission_id=submission.id, actor_id=actor.id,
-                                                  outcome="cleared", note=note.strip()[:NOTE_MAX]))
-        elif action == "note":
-            db.session.add(ModerationNote(submission_id=submission.id, author_id=actor.id, body=note))
-
+    for item in load_for_update(ids):
+        before = snapshot(item)
+        why_not = "not possible for this kind" if not allows(item, action) else _apply_one(
+            action, item, actor, hidden_reason, note, now)
         if why_not:
-            result.skipped.append((submission, why_not))
+            result.skipped.append((item, why_not))
             continue
-        result.changed.append(submission)
-        audit.record(
-            f"submission.{action}",
-            "submission",
-            submission.id,
-            before=before,
-            after=snapshot(submission),
-            detail=note if action == "note" else (submission.hidden_reason if action == "hide" else None),
-            actor=actor,
-        )
+        result.changed.append(item)
+        audit_item(action, item, before, actor,
+                   detail=note if action == "note" else (item.hidden_reason if action == "hide" else None))
+    db.session.flush()
     return result
 
 
-def record_safeguarding_outcome(submission: Submission, outcome: str, note: str, actor: StaffUser) -> None:
+def record_safeguarding_outcome(item: ModerationItem, outcome: str, note: str, actor: StaffUser) -> None:
     """What the safeguarding lead did. Clearing returns the item to normal moderation;
     any other outcome keeps it out of public view for good."""
     if outcome not in SAFEGUARDING_OUTCOMES:
@@ -419,118 +336,88 @@ def record_safeguarding_outcome(submission: Submission, outcome: str, note: str,
     note = clean_text(note)
     if len(note) > NOTE_MAX:
         raise ActionError(f"The note must be {NOTE_MAX:,} characters or fewer.")
-    if submission.safeguarding_state not in HELD_STATES:
+    if not item.is_held:
         raise ActionError("This item is not flagged for safeguarding.")
-    before = snapshot(submission)
-    submission.safeguarding_state = "cleared" if outcome == "cleared" else "escalated"
-    db.session.add(SafeguardingAction(submission_id=submission.id, actor_id=actor.id, outcome=outcome, note=note.strip()))
-    audit.record("safeguarding.outcome", "submission", submission.id, before=before, after=snapshot(submission),
+    before = snapshot(item)
+    item.safeguarding_state = "cleared" if outcome == "cleared" else "escalated"
+    db.session.add(SafeguardingAction(item_id=item.id, actor_id=actor.id, outcome=outcome, note=note.strip()))
+    audit.record("safeguarding.outcome", kind_of(item).audit_type, item.id, before=before, after=snapshot(item),
                  detail=SAFEGUARDING_OUTCOMES[outcome], actor=actor)
 
 
-def save_public_text(submission: Submission, wording: str, remove_words: list[str], actor: StaffUser) -> list[str]:
+def save_public_text(item: ModerationItem, wording: str, remove_words: list[str], actor: StaffUser) -> list[str]:
     """Store the public wording, after `redact()` runs on exactly what the moderator typed.
 
     Returns the kinds of detail removed at this step.
     """
-    if submission.safeguarding_state in HELD_STATES:
+    if item.is_held:
         raise ActionError("This item is held for the safeguarding lead and can never be published.")
     public, kinds = redact(clean_text(wording), [clean_text(word) for word in remove_words])
     public = public.strip()
     if not public:
         raise ActionError("Enter the public wording.")
-    before = snapshot(submission)
-    submission.public_text = public
-    if submission.status == "received":
-        submission.status = "in_review"
-        submission.reviewed_at = utcnow()
-    audit.record("submission.redact", "submission", submission.id, before=before, after=snapshot(submission),
-                 detail=("removed: " + ", ".join(kinds)) if kinds else None, actor=actor)
+    before = snapshot(item)
+    item.public_text = public
+    mark_reviewed(item)
+    audit_item("redact", item, before, actor, detail=("removed: " + ", ".join(kinds)) if kinds else None)
     return kinds
 
 
 # ---- reading ---------------------------------------------------------------------------
 
 
-def safeguarding_queue(limit: int = 200) -> tuple[list[Submission], list[Submission]]:
-    """(open flags, oldest first; recently dealt with, newest first)."""
+def safeguarding_queue(limit: int = 200) -> tuple[list[ModerationItem], list[ModerationItem]]:
+    """(open flags, oldest first; recently dealt with, newest first), every kind together."""
     open_items = list(db.session.scalars(
-        select(Submission).where(Submission.safeguarding_state == "open")
-        .order_by(Submission.created_at, Submission.id).limit(limit)
+        select(ModerationItem).where(ModerationItem.safeguarding_state == "open")
+        .order_by(ModerationItem.created_at, ModerationItem.id).limit(limit)
     ).unique())
     dealt_with = list(db.session.scalars(
-        select(Submission).where(Submission.safeguarding_state == "escalated")
-        .order_by(Submission.created_at.desc(), Submission.id.desc()).limit(50)
+        select(ModerationItem).where(ModerationItem.safeguarding_state == "escalated")
+        .order_by(ModerationItem.created_at.desc(), ModerationItem.id.desc()).limit(50)
     ).unique())
     return open_items, dealt_with
 
 
-def safeguarding_actions_for(submission_ids: list[int]) -> dict[int, list[SafeguardingAction]]:
-    if not submission_ids:
+def safeguarding_actions_for(item_ids: list[int]) -> dict[int, list[SafeguardingAction]]:
+    if not item_ids:
         return {}
     found: dict[int, list[SafeguardingAction]] = {}
     for action in db.session.scalars(
-        select(SafeguardingAction).where(SafeguardingAction.submission_id.in_(submission_ids))
+        select(SafeguardingAction).where(SafeguardingAction.item_id.in_(item_ids))
         .order_by(SafeguardingAction.created_at, SafeguardingAction.id)
     ).unique():
-        found.setdefault(action.submission_id, []).append(action)
+        found.setdefault(action.item_id, []).append(action)
     return found
 
 
-def notes_for(submission_id: int) -> list[ModerationNote]:
+def notes_for(item_id: int) -> list[ModerationNote]:
     return list(db.session.scalars(
-        select(ModerationNote).where(ModerationNote.submission_id == submission_id)
+        select(ModerationNote).where(ModerationNote.item_id == item_id)
         .order_by(ModerationNote.created_at, ModerationNote.id)
     ).unique())
 
 
-def history_for(submission_id: int):
-    from portal.staff.models import AuditEvent
-
+def history_for(item: ModerationItem) -> list[AuditEvent]:
     return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.subject_type == "submission", AuditEvent.subject_id == str(submission_id))
+        select(AuditEvent).where(AuditEvent.subject_type == kind_of(item).audit_type,
+                                 AuditEvent.subject_id == str(item.id))
         .order_by(AuditEvent.at, AuditEvent.id)
     ))
 
 
 @dataclass(frozen=True)
-class AuditFilters:
-    action: str = ""
-    actor: str = ""
-    subject: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    before: str = ""
-
-    @classmethod
-    def from_args(cls, args) -> "AuditFilters":
-        def day(name):
-            try:
-                return date.fromisoformat((args.get(name) or "").strip())
-            except ValueError:
-                return None
-
-        return cls(
-            action=clean_text(args.get("action")).strip()[:60],
-            actor=clean_text(args.get("actor")).strip()[:254],
-            subject=clean_text(args.get("subject")).strip()[:60],
-            date_from=day("from"),
-            date_to=day("to"),
-            before=(args.get("before") or "")[:60],
-        )
-
-    def query_args(self, **changes) -> dict:
-        values = replace(self, **changes)
-        args = {"action": values.action, "actor": values.actor, "subject": values.subject,
-                "from": values.date_from.isoformat() if values.date_from else "",
-                "to": values.date_to.isoformat() if values.date_to else "", "before": values.before}
-        return {k: v for k, v in args.items() if v}
+class AuditFilters(QueryFilters):
+    action: str = text(60)
+    actor: str = text(254)
+    subject: str = text(60)
+    date_from: date | None = day(arg="from")
+    date_to: date | None = day(arg="to")
+    before: str = cursor()
 
 
-def audit_page(filters: AuditFilters, page_size: int = 50):
+def audit_page(filters: AuditFilters, page_size: int = 50) -> Page:
     """Newest first, keyset on (at, id); filters by action prefix, actor, subject, dates."""
-    from portal.staff.models import AuditEvent
-
     statement = select(AuditEvent)
     if filters.action:
         statement = statement.where(AuditEvent.action.startswith(filters.action, autoescape=True))
@@ -545,19 +432,5 @@ def audit_page(filters: AuditFilters, page_size: int = 50):
         statement = statement.where(AuditEvent.at >= datetime.combine(filters.date_from, datetime.min.time(), UTC))
     if filters.date_to and filters.date_to < date.max:
         statement = statement.where(AuditEvent.at < datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time(), UTC))
-    if filters.before:
-        try:
-            micros, ident = filters.before.split("_")
-            statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < tuple_(_from_micros(whole_number(micros)), whole_number(ident)))
-        except (ValueError, OverflowError):
-            pass
-    rows = list(db.session.scalars(statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(page_size + 1)))
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    next_cursor = f"{_micros(rows[-1].at)}_{rows[-1].id}" if more and rows else None
-    return rows, next_cursor
-
-
-def is_overdue(submission: Submission, today: date | None = None) -> bool:
-    return submission.status in OPEN_STATUSES and submission.due_on < (today or utcnow().date())
-
+    return keyset_page(db.session, statement, (AuditEvent.at, AuditEvent.id), forward_from=filters.before,
+                       ascending=False, page_size=page_size)

@@ -1,5 +1,22 @@
-from flask import Blueprint
+"""You said, we did: answers to items of any kind, their history, the public list, termly
+reports and the feed (public.py), and drafting and publishing them (staff.py)."""
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("responses", __name__)
 
-from portal.responses import views  # noqa: E402,F401
+from portal.responses import public, staff  # noqa: E402,F401
+
+
+def init_app(app: Flask) -> None:
+    from portal.core.contributions import HomeSection, contribute
+    from portal.responses.demo import seed_demo_responses
+    from portal.responses.services import latest_published
+
+    app.register_blueprint(bp)
+    contribute(
+        app,
+        home_sections=[HomeSection("responses/_home_latest.html", lambda: {"latest_responses": latest_published(limit=3)})],
+        public_nav=[(30, "You said, we did", "responses.index")],
+        demo_seeder=("responses", seed_demo_responses),
+    )

@@ -16,7 +16,6 @@ from portal.core.models import Area, Theme
 from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.redaction import redact
-from portal.moderation.services import HELD_STATES
 from portal.responses.models import Response, ResponseUpdate
 from portal.responses.services import FIRST_PUBLISHED
 from portal.responses.terms import Term, term_for
@@ -174,7 +173,7 @@ def seed_demo_responses(seed: int, today: date | None = None) -> int:
     for submission in db.session.scalars(
         select(Submission).where(
             Submission.status.in_(("received", "in_review")),
-            Submission.safeguarding_state.not_in(HELD_STATES),
+            ~Submission.is_held,
             Submission.response_id.is_(None),
             Submission.draft_token.startswith("demo-"),
         ).order_by(Submission.created_at, Submission.id)

@@ -10,7 +10,7 @@ and per term. Computed from the submissions, never typed in.
 One grouped query per term: rows are counted per (theme, whole days to answer), so the
 database returns at most a few hundred rows however many submissions there are, and the
 median is read off that histogram. Results are kept in this process for a minute
-(`portal.responses.cache`), and dropped at once when this process publishes or updates
+(`portal.shared.cache`), and dropped at once when this process publishes or updates
 an answer.
 """
 
@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, case, cast, func, select
 
 from portal.extensions import db
-from portal.feedback.models import Submission
-from portal.moderation.services import HELD_STATES
-from portal.responses import cache
+from portal.moderation.models import ModerationItem
 from portal.responses.terms import Term
+from portal.shared import cache
 
 
 @dataclass
@@ -73,9 +72,9 @@ def median_from_histogram(histogram: dict) -> float | None:
 
 def _days_expression():
     if db.session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Submission.answered_at - Submission.created_at)
+        seconds = func.extract("epoch", ModerationItem.answered_at - ModerationItem.created_at)
         return cast(func.floor(seconds / 86400), Integer)
-    return cast(func.julianday(Submission.answered_at) - func.julianday(Submission.created_at), Integer)
+    return cast(func.julianday(ModerationItem.answered_at) - func.julianday(ModerationItem.created_at), Integer)
 
 
 def clear_cache() -> None:
@@ -89,17 +88,16 @@ def term_figures(term: Term) -> tuple[list[Figure], Figure]:
 
 
 def _compute(term: Term) -> tuple[list[Figure], Figure]:
-    answered = (Submission.status == "answered") & Submission.answered_at.is_not(None)
+    answered = (ModerationItem.status == "answered") & ModerationItem.answered_at.is_not(None)
     days = case((answered, _days_expression()), else_=None).label("days")
     rows = db.session.execute(
-        select(Submission.theme_id, days, func.count().label("n"))
+        select(ModerationItem.theme_id, days, func.count().label("n"))
         .where(
-            Submission.created_at >= term.start,
-            Submission.created_at < term.end,
-            Submission.status != "hidden",
-            Submission.safeguarding_state.not_in(HELD_STATES),
+            ModerationItem.created_at >= term.start,
+            ModerationItem.created_at < term.end,
+            ModerationItem.can_be_public,
         )
-        .group_by(Submission.theme_id, days)
+        .group_by(ModerationItem.theme_id, days)
     ).all()
     by_theme: dict = {}
     total = Figure(theme_id=None)

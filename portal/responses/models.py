@@ -1,4 +1,4 @@
-"""'We did': the council's answers, their history, and the mail outbox that tells people."""
+"""'We did': the council's answers and their history."""
 
 from datetime import date, datetime
 
@@ -57,24 +57,3 @@ class ResponseUpdate(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-
-
-class OutboxMessage(db.Model):
-    """An email waiting to go. Written in the same transaction as the change it reports,
-    sent by `flask --app portal outbox send`; the dedupe key makes "once" a database rule."""
-
-    __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
-    to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Set while one sender holds the row, so two cron runs never send it twice.
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,25 +1,27 @@
 """The rules of "we did": drafting, publishing, updating, the public lists.
 
-Publishing is one transaction: the response, every linked submission marked answered,
-the first entry of its history, one outbox email per submitter who left an address, and
-the audit log. Either all of it is saved or none of it.
+An answer covers items of any kind in the moderation queue (feedback now; ideas next).
+Publishing is one transaction: the response, every linked item marked answered, the
+first entry of its history, the emails each kind sends its people, and the audit log.
+Either all of it is saved or none of it. Services change and flush; the view commits.
 """
 
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 
-from flask import current_app
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import exists, func, select
 
-from portal.core.numbers import whole_number
 from portal.extensions import db
-from portal.feedback.models import Submission
+from portal.moderation.kinds import kind_of
+from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import remove_details_of
-from portal.moderation.services import HELD_STATES, load_for_update, snapshot
+from portal.moderation.rules import mark_reviewed, snapshot
+from portal.moderation.services import audit_item, load_for_update
 from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
+from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page
 from portal.staff import audit
 from portal.staff.models import StaffUser
-from portal.timeutil import as_aware, utcnow
+from portal.timeutil import utcnow
 
 PUBLIC_PAGE_SIZE = 20
 FIRST_PUBLISHED = "First published"  # the note on a response's first update
@@ -72,18 +74,20 @@ def response_snapshot(response: Response) -> dict:
     }
 
 
-def why_not_linkable(submission: Submission, response_id: int | None = None) -> str | None:
-    """Why a submission cannot be part of a response, or None if it can."""
-    if submission.safeguarding_state in HELD_STATES:
+def why_not_linkable(item: ModerationItem, response_id: int | None = None) -> str | None:
+    """Why an item cannot be part of a response, or None if it can."""
+    if item.is_held:
         return "flagged for safeguarding"
-    if submission.status == "hidden":
+    if item.status == "hidden":
         return "hidden"
-    if submission.response_id is not None and submission.response_id != response_id:
+    if "answer" not in kind_of(item).actions:
+        return "not something an answer can cover"
+    if item.response_id is not None and item.response_id != response_id:
         return "already part of another answer"
     return None
 
 
-def create_draft(ids: list[int], actor: StaffUser) -> tuple[Response, list[tuple[Submission, str]]]:
+def create_draft(ids: list[int], actor: StaffUser) -> tuple[Response, list[tuple[ModerationItem, str]]]:
     """A draft answer linked to the selected submissions that can be answered.
 
     Returns the draft and the submissions left out, with why. Raises ResponseError when
@@ -117,25 +121,29 @@ def create_draft(ids: list[int], actor: StaffUser) -> tuple[Response, list[tuple
     )
     db.session.add(response)
     db.session.flush()
-    for submission in usable:
-        before = snapshot(submission)
-        submission.response_id = response.id
-        if submission.status == "received":
-            submission.status = "in_review"
-            submission.reviewed_at = utcnow()
-        audit.record("submission.link", "submission", submission.id, before=before, after=snapshot(submission), actor=actor)
+    for item in usable:
+        before = snapshot(item)
+        item.response_id = response.id
+        mark_reviewed(item)
+        audit_item("link", item, before, actor)
     _set_audiences(response, usable)
     audit.record("response.create", "response", response.id, after={"submissions": [s.id for s in usable]}, actor=actor)
     return response, skipped
 
 
-def linked_submissions(response_id: int) -> list[Submission]:
+def linked_items(response_id: int) -> list[ModerationItem]:
     return list(db.session.scalars(
-        select(Submission).where(Submission.response_id == response_id).order_by(Submission.created_at, Submission.id)
+        select(ModerationItem).where(ModerationItem.response_id == response_id)
+        .order_by(ModerationItem.created_at, ModerationItem.id)
     ).unique())
 
 
-def _set_audiences(response: Response, submissions: list[Submission]) -> None:
+def _originals(items: list[ModerationItem]) -> list[str]:
+    """What the people answered wrote and left as contact: kept out of the council's words."""
+    return [item.original_text for item in items] + [item.email for item in items if getattr(item, "email", None)]
+
+
+def _set_audiences(response: Response, submissions: list[ModerationItem]) -> None:
     response.answers_young_people = any(s.audience == "young_person" for s in submissions)
     response.answers_adults = any(s.audience != "young_person" for s in submissions)
 
@@ -175,9 +183,9 @@ def _clean(text: str, originals: list[str]) -> tuple[str, list[str]]:
     return remove_details_of((text or "").strip(), originals)
 
 
-def apply_fields(response: Response, fields: ResponseFields, submissions: list[Submission]) -> list[str]:
+def apply_fields(response: Response, fields: ResponseFields, submissions: list[ModerationItem]) -> list[str]:
     """Copy the form onto the response, removing any submitter's details; kinds removed."""
-    originals = [s.body for s in submissions] + [s.email for s in submissions if s.email]
+    originals = _originals(submissions)
     removed: list[str] = []
     cleaned = {}
     for name in ("you_said", "we_did", "reason", "young_people_summary", "responsible"):
@@ -200,7 +208,7 @@ def save_draft(response: Response, fields: ResponseFields, actor: StaffUser) -> 
     if response.state != "draft":
         raise ResponseError("This answer is already published: post an update instead.")
     before = response_snapshot(response)
-    removed = apply_fields(response, fields, linked_submissions(response.id))
+    removed = apply_fields(response, fields, linked_items(response.id))
     audit.record("response.save_draft", "response", response.id, before=before, after=response_snapshot(response), actor=actor)
     return removed
 
@@ -212,7 +220,7 @@ def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tup
     problems = problems_for_publishing(fields)
     if problems:
         raise ResponseError(next(iter(problems.values())))
-    submissions = load_for_update([s.id for s in linked_submissions(response.id)])
+    submissions = load_for_update([s.id for s in linked_items(response.id)])
     if not submissions:
         raise ResponseError("This answer is not linked to any feedback. Start it from the queue with \"Answer selected\".")
     blocked = [(s, why_not_linkable(s, response.id)) for s in submissions]
@@ -231,12 +239,13 @@ def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tup
                                   we_did=response.we_did, reason=response.reason, note=FIRST_PUBLISHED,
                                   author_id=actor.id))
     queued = 0
-    for submission in submissions:
-        was = snapshot(submission)
-        submission.status = "answered"
-        submission.answered_at = submission.answered_at or now
-        audit.record("submission.answer", "submission", submission.id, before=was, after=snapshot(submission), actor=actor)
-        queued += queue_answered_email(submission, response)
+    for item in submissions:
+        was = snapshot(item)
+        item.status = "answered"
+        item.answered_at = item.answered_at or now
+        audit_item("answer", item, was, actor)
+        notify = kind_of(item).notify_answered
+        queued += notify(item, response) if notify else 0
     audit.record("response.publish", "response", response.id, before=before, after=response_snapshot(response),
                  detail=f"{len(submissions)} submissions answered, {queued} emails queued", actor=actor)
     _figures_changed()
@@ -252,10 +261,10 @@ def post_update(response: Response, fields: ResponseFields, note: str, actor: St
         raise ResponseError(next(iter(problems.values())))
     if len(note) > 2000:
         raise ResponseError("The note about what changed must be 2,000 characters or fewer.")
-    submissions = linked_submissions(response.id)
+    submissions = linked_items(response.id)
     before = response_snapshot(response)
     removed = apply_fields(response, fields, submissions)
-    note_text, _ = _clean(note, [s.body for s in submissions] + [s.email for s in submissions if s.email])
+    note_text, _ = _clean(note, _originals(submissions))
     now = utcnow()
     response.updated_at = now
     db.session.add(ResponseUpdate(response_id=response.id, published_at=now, status=response.status,
@@ -266,163 +275,70 @@ def post_update(response: Response, fields: ResponseFields, note: str, actor: St
     return removed
 
 
-def unlink(response: Response, submission: Submission, actor: StaffUser) -> None:
-    """Take one submission out of a draft answer (it goes back to the queue)."""
+def unlink(response: Response, item: ModerationItem, actor: StaffUser) -> None:
+    """Take one item out of a draft answer (it goes back to the queue)."""
     if response.state != "draft":
         raise ResponseError("Items cannot be taken out of a published answer.")
-    if submission.response_id != response.id:
+    if item.response_id != response.id:
         raise ResponseError("That item is not part of this answer.")
-    before = snapshot(submission)
-    submission.response_id = None
-    audit.record("submission.unlink", "submission", submission.id, before=before, after=snapshot(submission), actor=actor)
+    before = snapshot(item)
+    item.response_id = None
+    audit_item("unlink", item, before, actor)
     db.session.flush()
-    _set_audiences(response, linked_submissions(response.id))
+    _set_audiences(response, linked_items(response.id))
 
 
 def delete_draft(response: Response, actor: StaffUser) -> None:
     """Throw a draft away; its submissions go back to the queue unanswered."""
     if response.state != "draft":
         raise ResponseError("A published answer cannot be deleted.")
-    for submission in linked_submissions(response.id):
-        before = snapshot(submission)
-        submission.response_id = None
-        audit.record("submission.unlink", "submission", submission.id, before=before, after=snapshot(submission), actor=actor)
+    for item in linked_items(response.id):
+        before = snapshot(item)
+        item.response_id = None
+        audit_item("unlink", item, before, actor)
     audit.record("response.delete_draft", "response", response.id, before=response_snapshot(response), actor=actor)
     db.session.flush()
     db.session.delete(response)
-
-
-# ---- the email --------------------------------------------------------------------------
-
-
-def public_url(path: str) -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
-
-
-def queue_answered_email(submission: Submission, response: Response) -> int:
-    """One message per submission, ever: the dedupe key makes a repeat a no-op. 1 if queued."""
-    if not submission.email:
-        return 0
-    from portal.responses.outbox import enqueue
-
-    reference = submission.display_reference
-    young = submission.audience == "young_person"
-    body = "\n".join([
-        "Hello,",
-        "",
-        (f"You told us something through Your Place. Your reference is {reference}. We have now answered it."
-         if young else
-         f"Thank you for your feedback to Bradford District Council through Your Place (reference {reference})."
-         " We have now answered it."),
-        "",
-        "Read what we did:",
-        public_url(f"/you-said-we-did/{response.id}"),
-        "",
-        "See your feedback's progress at any time:",
-        public_url(f"/track/{reference}"),
-        "",
-        "You are getting this email because you left this address when you gave feedback. "
-        "We will not use it for anything else, and we will not email you about this again.",
-        "",
-        "Your Place – Bradford District",
-    ])
-    return enqueue(
-        dedupe_key=f"answered:{submission.id}",
-        to_address=submission.email,
-        subject=f"Your feedback {reference} has been answered",
-        body=body,
-    )
 
 
 # ---- public reads -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PublicFilters:
-    theme: str = ""
-    area: str = ""
-    audience: str = ""
-    status: str = ""
-    before: str = ""
-    after: str = ""
+class PublicFilters(QueryFilters):
+    theme: str = choice()
+    area: str = choice()
+    audience: str = choice(allowed=AUDIENCE_FILTERS)
+    status: str = choice(allowed=RESPONSE_STATUSES)
+    before: str = cursor()
+    after: str = cursor()
 
     @classmethod
-    def from_args(cls, args, theme_slugs=(), area_slugs=()) -> "PublicFilters":
-        def pick(name, allowed):
-            value = (args.get(name) or "").strip()
-            return value if value in allowed else ""
-
-        return cls(
-            theme=pick("theme", set(theme_slugs)),
-            area=pick("area", set(area_slugs)),
-            audience=pick("audience", AUDIENCE_FILTERS),
-            status=pick("status", RESPONSE_STATUSES),
-            before=(args.get("before") or "")[:60],
-            after=(args.get("after") or "")[:60],
-        )
-
-    def query_args(self, **changes) -> dict:
-        values = replace(self, **changes)
-        return {k: v for k, v in (("theme", values.theme), ("area", values.area), ("audience", values.audience),
-                                  ("status", values.status), ("before", values.before), ("after", values.after)) if v}
+    def read(cls, args, theme_slugs=(), area_slugs=()) -> "PublicFilters":
+        return cls.from_args(args, theme=set(theme_slugs), area=set(area_slugs))
 
     @property
     def is_filtered(self) -> bool:
         return bool(self.theme or self.area or self.audience or self.status)
 
 
-def _micros(moment: datetime) -> int:
-    delta = as_aware(moment) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _cursor(response: Response) -> str:
-    return f"{_micros(response.published_at)}_{response.id}"
-
-
-def _parse(value: str):
-    try:
-        micros, ident = value.split("_")
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=whole_number(micros)), whole_number(ident)
-    except (ValueError, OverflowError):
-        return None
-
-
-def public_page(filters: PublicFilters, theme_ids: dict, area_ids: dict, page_size: int = PUBLIC_PAGE_SIZE):
-    """(responses, older cursor, newer cursor): newest first, keyset on (published_at, id)."""
+def public_page(filters: PublicFilters, theme_ids: dict, area_ids: dict, page_size: int = PUBLIC_PAGE_SIZE) -> Page:
+    """Published answers, newest first, keyset on (published_at, id): `before` is the
+    older page's cursor, `after` the newer page's."""
     statement = select(Response).where(Response.state == "published")
     if filters.theme:
         statement = statement.where(Response.theme_id == theme_ids[filters.theme])
     if filters.area:
         statement = statement.where(exists().where(
-            Submission.response_id == Response.id, Submission.area_id == area_ids[filters.area]))
+            ModerationItem.response_id == Response.id, ModerationItem.area_id == area_ids[filters.area]))
     if filters.audience == "young-people":
         statement = statement.where(Response.answers_young_people.is_(True))
     elif filters.audience == "adults":
         statement = statement.where(Response.answers_adults.is_(True))
     if filters.status:
         statement = statement.where(Response.status == filters.status)
-    newer = bool(filters.after) and not filters.before
-    cursor = _parse(filters.after if newer else filters.before) if (filters.after or filters.before) else None
-    key = tuple_(Response.published_at, Response.id)
-    if cursor:
-        statement = statement.where(key > tuple_(*cursor) if newer else key < tuple_(*cursor))
-    if newer:
-        statement = statement.order_by(Response.published_at.asc(), Response.id.asc())
-    else:
-        statement = statement.order_by(Response.published_at.desc(), Response.id.desc())
-    rows = list(db.session.scalars(statement.limit(page_size + 1)).unique())
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    if newer:
-        rows.reverse()
-    older_cursor = newer_cursor = None
-    if rows:
-        if (more and not newer) or newer:
-            older_cursor = _cursor(rows[-1])
-        if (cursor is not None and not newer) or (newer and more):
-            newer_cursor = _cursor(rows[0])
-    return rows, older_cursor, newer_cursor
+    return keyset_page(db.session, statement, (Response.published_at, Response.id), forward_from=filters.before,
+                       back_from=filters.after, ascending=False, page_size=page_size)
 
 
 def updates_for(response_ids: list[int]) -> dict[int, list[ResponseUpdate]]:
@@ -438,16 +354,15 @@ def updates_for(response_ids: list[int]) -> dict[int, list[ResponseUpdate]]:
 
 
 def what_people_said(response_id: int) -> tuple[int, int, list[str]]:
-    """(how many submissions it answers, how many from young people, the approved public
-    wording of those that have one). One query; never the original text."""
+    """(how many items it answers, how many from young people, the approved public
+    wording of those that may be shown). One query; never the original text."""
     rows = db.session.execute(
-        select(Submission.audience, Submission.public_text, Submission.status, Submission.safeguarding_state)
-        .where(Submission.response_id == response_id)
-        .order_by(Submission.created_at, Submission.id)
+        select(ModerationItem.audience, ModerationItem.public_text, ModerationItem.may_be_public.label("shown"))
+        .where(ModerationItem.response_id == response_id, ModerationItem.can_be_public)
+        .order_by(ModerationItem.created_at, ModerationItem.id)
     ).all()
-    shown = [r for r in rows if r.status != "hidden" and r.safeguarding_state not in HELD_STATES]
-    quotes = [r.public_text for r in shown if r.public_text]
-    return len(shown), sum(1 for r in shown if r.audience == "young_person"), quotes
+    quotes = [r.public_text for r in rows if r.shown and r.public_text]
+    return len(rows), sum(1 for r in rows if r.audience == "young_person"), quotes
 
 
 def _figures_changed() -> None:
@@ -460,21 +375,12 @@ def count_linked(response_ids: list[int]) -> dict[int, int]:
     if not response_ids:
         return {}
     return dict(db.session.execute(
-        select(Submission.response_id, func.count()).where(Submission.response_id.in_(response_ids))
-        .group_by(Submission.response_id)
+        select(ModerationItem.response_id, func.count()).where(ModerationItem.response_id.in_(response_ids))
+        .group_by(ModerationItem.response_id)
     ).all())
 
 
-def staff_list(state: str, before: str = "", page_size: int = 50):
+def staff_list(state: str, before: str = "", page_size: int = 50) -> Page:
     """Drafts or published answers for the staff list, newest first, keyset on (created_at, id)."""
-    statement = select(Response).where(Response.state == state)
-    cursor = _parse(before) if before else None
-    if cursor:
-        statement = statement.where(tuple_(Response.created_at, Response.id) < tuple_(*cursor))
-    rows = list(db.session.scalars(
-        statement.order_by(Response.created_at.desc(), Response.id.desc()).limit(page_size + 1)
-    ).unique())
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    next_cursor = f"{_micros(rows[-1].created_at)}_{rows[-1].id}" if more and rows else None
-    return rows, next_cursor
+    return keyset_page(db.session, select(Response).where(Response.state == state), (Response.created_at, Response.id),
+                       forward_from=before, ascending=False, page_size=page_size)

@@ -14,7 +14,7 @@ Boundaries are at midnight UK time.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from portal.timeutil import UK
+from portal.timeutil import UK, uk_today
 
 REPORT_MONTHS = (3, 7, 12)
 _FIRST_MONTH = {3: 1, 7: 4, 12: 8}
@@ -81,10 +81,6 @@ def term_for(day: date) -> Term:
         if day <= _last_day(day.year, month):
             return Term(day.year, month)
     raise AssertionError("unreachable: December ends the year")
-
-
-def uk_today() -> date:
-    return datetime.now(UTC).astimezone(UK).date()
 
 
 def recent_terms(count: int, today: date | None = None) -> list[Term]:

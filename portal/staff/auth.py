@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal.extensions import db, login_manager
+from portal.shared.pages import staff
 from portal.staff.models import StaffUser
 
 login_manager.login_view = "staff.login"
@@ -36,6 +37,6 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = roles  # read by the test that walks every staff URL
-        return wrapped
+        return staff(wrapped)
 
     return decorator

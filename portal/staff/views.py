@@ -1,12 +1,13 @@
 """Staff sign-in with a password and a one-time code, and sign-out."""
 
-from urllib.parse import urlsplit
-
 import segno
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import db, limiter
+from portal.shared.fragments import render
+from portal.shared.pages import staff
+from portal.shared.redirects import safe_next
 from portal.staff import audit, bp
 from portal.staff.forms import CodeForm, SignInForm
 from portal.staff.models import StaffUser
@@ -19,7 +20,6 @@ from portal.staff.services import (
     register_failure,
     verify_code,
 )
-from portal.templating import render
 
 GENERIC_FAILURE = "The email address or password is not right"
 LOCKED = "This account is locked because of too many wrong attempts. Try again in 15 minutes, or ask an admin to help."
@@ -27,18 +27,7 @@ LOCKED = "This account is locked because of too many wrong attempts. Try again i
 
 def _safe_next(target: str | None) -> str:
     # Only our own paths, so the sign-in page cannot be used to bounce people elsewhere.
-    # Browsers drop tabs and newlines from URLs ("/\t/evil.example" becomes "//evil.example"),
-    # so any control character or a host after parsing disqualifies the target.
-    if (
-        target
-        and target.startswith("/")
-        and target.isprintable()
-        and not target.startswith("//")
-        and "\\" not in target
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return url_for("moderation.home")
+    return safe_next(target, url_for("moderation.home"))
 
 
 def _pending_user() -> StaffUser | None:
@@ -47,6 +36,7 @@ def _pending_user() -> StaffUser | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@staff
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
     """Step one: email and password. Success leads to the one-time code step."""
@@ -78,6 +68,7 @@ def login():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
+@staff
 @limiter.limit("10 per minute", methods=["POST"])
 def code():
     """Step two: the 6-digit code from the authenticator app."""
@@ -99,6 +90,7 @@ def code():
 
 
 @bp.route("/login/set-up-code", methods=["GET", "POST"])
+@staff
 @limiter.limit("10 per minute", methods=["POST"])
 def setup_code():
     """First sign-in: scan a QR code into an authenticator app and confirm one code."""
@@ -141,6 +133,7 @@ def _complete_sign_in(user: StaffUser):
 
 
 @bp.post("/logout")
+@staff
 def logout():
     """End the session on the server, not just in the browser."""
     if current_user.is_authenticated:

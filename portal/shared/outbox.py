@@ -24,11 +24,33 @@ from email.utils import format_datetime, parseaddr
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import DateTime, Index, String, Text, and_, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.responses.models import OutboxMessage
 from portal.timeutil import as_aware, utcnow
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to go. Written in the same transaction as the change it reports,
+    sent by `flask --app portal outbox send`; the dedupe key makes "once" a database rule."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set while one sender holds the row, so two cron runs never send it twice.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 BATCH = 200
@@ -202,7 +224,7 @@ def outbox_counts() -> dict:
     return {"sent": row.sent, "waiting": row.waiting, "stuck": row.stuck}
 
 
-outbox_cli = AppGroup("outbox", help="The mail outbox (answer emails).")
+outbox_cli = AppGroup("outbox", help="The mail outbox (every email the portal sends).")
 
 
 @outbox_cli.command("send")

@@ -58,8 +58,9 @@ from portal.feedback.forms import (
 )
 from portal.feedback.journeys import ADULT, JOURNEYS, YOUNG, Journey
 from portal.feedback.references import format_reference, parse_reference
-from portal.feedback.safeguarding import help_for, tel_href
-from portal.templating import render
+from portal.moderation.safeguarding import help_for, tel_href
+from portal.shared.fragments import render
+from portal.shared.pages import private
 
 
 def submit_limit() -> str:
@@ -129,6 +130,7 @@ def _items_to_choices(items: list[dict]) -> list[tuple[str, str]]:
 
 
 @bp.get("/tell-us")
+@private
 def tell_us_start():
     """Start page for residents: what it is for, what happens, then "Start now"."""
     return render("feedback/start.html", journey=ADULT, target_days=services.target_working_days())
@@ -145,6 +147,7 @@ def young_people():
 
 
 @bp.get("/young-people/tell-us", endpoint="yp_start")
+@private
 def young_people_tell_us():
     """Start page for young people, with the privacy notice in their words."""
     return render("feedback/yp_start.html", journey=YOUNG)
@@ -467,6 +470,7 @@ def _track_exempt() -> bool:
 
 
 @bp.get("/track")
+@private
 @limiter.shared_limit(track_limit, scope="track-lookup", exempt_when=_track_exempt)
 def track_form():
     """Type a reference: forgiving of case, spaces and dashes."""
@@ -485,6 +489,7 @@ def track_form():
 
 
 @bp.get("/track/<reference>")
+@private
 @limiter.shared_limit(track_limit, scope="track-lookup")
 def track(reference: str):
     """Status of one submission: received, being reviewed, answered."""
@@ -515,7 +520,8 @@ def _register(journey: Journey) -> None:
     defaults = {"journey_name": name}
 
     def rule(path: str, view: str, func, methods=("GET",)):
-        bp.add_url_rule(prefix + path, endpoint=f"{name}_{view}", view_func=func, methods=list(methods),
+        # Every step holds a person's own answers: never cached.
+        bp.add_url_rule(prefix + path, endpoint=f"{name}_{view}", view_func=private(func), methods=list(methods),
                         defaults=defaults)
 
     rule(f"/<any({','.join(journey.steps)}):step>", "step", question, ("GET", "POST"))

@@ -9,20 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
-from jinja2_fragments.flask import render_blocks
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.core.numbers import parse_id
 from portal.extensions import db
-from portal.feedback.models import SafeguardingPhrase, Submission
-from portal.feedback.safeguarding import (
-    CATEGORIES,
-    add_phrase,
-    normalise,
-    set_phrase_active,
-)
 from portal.moderation import bp
 from portal.moderation.forms import (
     NoteForm,
@@ -31,10 +23,20 @@ from portal.moderation.forms import (
     RedactionForm,
     SafeguardingOutcomeForm,
 )
-from portal.moderation.models import SAFEGUARDING_OUTCOMES
+from portal.moderation.kinds import all_kinds, kind_of
+from portal.moderation.models import (
+    SAFEGUARDING_OUTCOMES,
+    ModerationItem,
+    SafeguardingPhrase,
+)
 from portal.moderation.redaction import KIND_LABELS, redact
+from portal.moderation.safeguarding import (
+    CATEGORIES,
+    add_phrase,
+    normalise,
+    set_phrase_active,
+)
 from portal.moderation.services import (
-    HELD_STATES,
     HIDE_REASONS,
     ActionError,
     AuditFilters,
@@ -50,9 +52,10 @@ from portal.moderation.services import (
     safeguarding_queue,
     save_public_text,
 )
+from portal.shared.fragments import render, render_pieces, wants_fragment
+from portal.shared.redirects import safe_next
 from portal.staff.auth import role_required
-from portal.templating import render
-from portal.timeutil import UK, as_aware, utcnow
+from portal.timeutil import UK, as_aware, uk_today
 
 # (label, endpoint, hint, roles allowed): shown when registered and the person may use it.
 STAFF_LINKS = [
@@ -79,20 +82,9 @@ def home():
 # ---- the queue -----------------------------------------------------------------------
 
 
-def uk_today():
-    return utcnow().astimezone(UK).date()
-
-
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """Only a path on our own staff screens, so a form cannot bounce anyone elsewhere."""
-    if target:
-        parts = urlsplit(target)
-        if (
-            not parts.scheme and not parts.netloc and target.startswith("/moderate")
-            and not target.startswith("//") and "\\" not in target and all(ch.isprintable() for ch in target)
-        ):
-            return target
-    return default or url_for("moderation.queue")
+def queue_next(target: str | None) -> str:
+    """Where a queue action returns to: a page of the staff screens, else the queue."""
+    return safe_next(target, url_for("moderation.queue"), within="/moderate")
 
 
 def _queue_context(args, with_counts: bool = False) -> dict:
@@ -101,7 +93,7 @@ def _queue_context(args, with_counts: bool = False) -> dict:
     themes, areas = ordered_themes(), ordered_areas()
     theme_ids = {theme.slug: theme.id for theme in themes}
     area_ids = {area.slug: area.id for area in areas}
-    filters = QueueFilters.from_args(args, theme_ids, area_ids)
+    filters = QueueFilters.read(args, theme_ids, area_ids)
     page = queue_page(filters, theme_ids, area_ids, can_see_held=current_user.has_role("safeguarding_lead"), today=uk_today())
     return {
         "filters": filters,
@@ -114,7 +106,7 @@ def _queue_context(args, with_counts: bool = False) -> dict:
         "hide_reasons": HIDE_REASONS,
         "can_clear": current_user.has_role("safeguarding_lead"),
         "can_see_held": current_user.has_role("safeguarding_lead"),
-        "held_states": HELD_STATES,
+        "kinds": all_kinds(),
     }
 
 
@@ -134,11 +126,11 @@ def _selected_ids() -> list[int]:
 
 def after_queue_action(message: str, ok: bool):
     """htmx: the refreshed rows, counts and a status message; otherwise redirect back."""
-    next_url = safe_next(request.form.get("next"))
-    if request.htmx and not request.htmx.boosted and urlsplit(next_url).path == url_for("moderation.queue"):
+    next_url = queue_next(request.form.get("next"))
+    if wants_fragment() and urlsplit(next_url).path == url_for("moderation.queue"):
         args = MultiDict([(k, v) for k, values in parse_qs(urlsplit(next_url).query).items() for v in values])
         context = _queue_context(args, with_counts=True)
-        return render_blocks(
+        return render_pieces(
             "moderation/queue.html", ["results", "counts", "status"],
             oob=True, status_message=message, status_ok=ok, **context,
         )
@@ -208,29 +200,26 @@ def action_note():
 # ---- one item: redaction, notes, history ---------------------------------------------
 
 
-def _submission_or_404(submission_id: int) -> Submission:
-    submission = db.session.get(Submission, submission_id)
-    if submission is None:
+def _item_or_404(item_id: int) -> ModerationItem:
+    item = db.session.get(ModerationItem, item_id)
+    if item is None:
         abort(404)
-    return submission
+    return item
 
 
-@bp.route("/items/<int:submission_id>", methods=["GET", "POST"])
+@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @role_required("moderator")
-def item(submission_id: int):
-    """One item: the original (private), its public wording, notes, actions and history.
-
-    Posting saves the public wording: `redact()` runs again on what the moderator typed.
-    """
-    submission = _submission_or_404(submission_id)
-    held = submission.safeguarding_state in HELD_STATES
-    can_see_original = not held or current_user.has_role("safeguarding_lead")
-    auto_text, auto_kinds = redact(submission.body)
-    form = RedactionForm(data={"public_text": submission.public_text or auto_text} if request.method == "GET" else None)
-    removed_now = None
+def item(item_id: int):
+    """One item of any kind: the original (private), its public wording, notes, actions
+    and history. Posting saves the public wording: `redact()` runs again on what the
+    moderator typed."""
+    item = _item_or_404(item_id)
+    can_see_original = not item.is_held or current_user.has_role("safeguarding_lead")
+    auto_text, auto_kinds = redact(item.original_text)
+    form = RedactionForm(data={"public_text": item.public_text or auto_text} if request.method == "GET" else None)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            removed_now = save_public_text(submission, form.public_text.data, form.words(), current_user._get_current_object())
+            removed_now = save_public_text(item, form.public_text.data, form.words(), current_user._get_current_object())
         except ActionError as error:
             db.session.rollback()
             form.public_text.errors.append(str(error))
@@ -240,21 +229,22 @@ def item(submission_id: int):
             if removed_now:
                 message += " Also removed: " + ", ".join(KIND_LABELS[kind] for kind in removed_now) + "."
             flash(message, "success")
-            return redirect(url_for("moderation.item", submission_id=submission.id), code=303)
+            return redirect(url_for("moderation.item", item_id=item.id), code=303)
     return render(
         "moderation/item.html",
-        submission=submission,
+        item=item,
+        kind=kind_of(item),
         form=form,
         note_form=NoteForm(formdata=None),
-        held=held,
+        held=item.is_held,
         can_see_original=can_see_original,
         auto_kinds=[KIND_LABELS[kind] for kind in auto_kinds],
-        notes=notes_for(submission.id),
-        history=history_for(submission.id),
-        safeguarding_actions=safeguarding_actions_for([submission.id]).get(submission.id, []),
+        notes=notes_for(item.id),
+        history=history_for(item),
+        safeguarding_actions=safeguarding_actions_for([item.id]).get(item.id, []),
         hide_reasons=HIDE_REASONS,
         can_clear=current_user.has_role("safeguarding_lead"),
-        here=url_for("moderation.item", submission_id=submission.id),
+        here=url_for("moderation.item", item_id=item.id),
         today=uk_today(),
         outcomes=SAFEGUARDING_OUTCOMES,
     )
@@ -279,27 +269,27 @@ def safeguarding():
     )
 
 
-@bp.route("/safeguarding/<int:submission_id>", methods=["GET", "POST"])
+@bp.route("/safeguarding/<int:item_id>", methods=["GET", "POST"])
 @role_required("safeguarding_lead")
-def safeguarding_outcome(submission_id: int):
+def safeguarding_outcome(item_id: int):
     """Record what was done about one flagged item (escalated, referred, no action, cleared)."""
-    submission = _submission_or_404(submission_id)
+    item = _item_or_404(item_id)
     form = SafeguardingOutcomeForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            record_safeguarding_outcome(submission, form.outcome.data, form.note.data or "", current_user._get_current_object())
+            record_safeguarding_outcome(item, form.outcome.data, form.note.data or "", current_user._get_current_object())
         except ActionError as error:
             db.session.rollback()
             form.outcome.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Recorded for {submission.display_reference}: {SAFEGUARDING_OUTCOMES[form.outcome.data]}.", "success")
+            flash(f"Recorded for {item.display_reference}: {SAFEGUARDING_OUTCOMES[form.outcome.data]}.", "success")
             return redirect(url_for("moderation.safeguarding"), code=303)
     return render(
         "moderation/safeguarding_outcome.html",
-        submission=submission,
+        item=item,
         form=form,
-        actions=safeguarding_actions_for([submission.id]).get(submission.id, []),
+        actions=safeguarding_actions_for([item.id]).get(item.id, []),
     )
 
 
@@ -311,8 +301,8 @@ def safeguarding_outcome(submission_id: int):
 def audit_log():
     """Every staff action, newest first, filtered by action, person, subject or date."""
     filters = AuditFilters.from_args(request.args)
-    events, next_cursor = audit_page(filters)
-    return render("moderation/audit.html", events=events, filters=filters, next_cursor=next_cursor,
+    page = audit_page(filters)
+    return render("moderation/audit.html", events=page.items, filters=filters, next_cursor=page.next_cursor,
                   uk_time=lambda moment: as_aware(moment).astimezone(UK))
 
 
@@ -331,10 +321,12 @@ def safeguarding_phrases():
         if row is None:
             abort(404)
         set_phrase_active(row, request.form.get("active") == "1")
+        db.session.commit()
         flash(f"“{row.phrase}” is {'in use again' if row.active else 'no longer used'}.", "success")
         return redirect(url_for("moderation.safeguarding_phrases"))
     if form.validate_on_submit():
         row = add_phrase(form.phrase.data, form.category.data)
+        db.session.commit()
         flash(f"“{row.phrase}” added. It applies to every message sent from now on.", "success")
         return redirect(url_for("moderation.safeguarding_phrases"))
     grouped = {key: [p for p in phrases if p.category == key] for key in CATEGORIES}

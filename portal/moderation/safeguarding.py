@@ -11,7 +11,7 @@ import unicodedata
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.feedback.models import SafeguardingPhrase
+from portal.moderation.models import SafeguardingPhrase
 
 CATEGORIES = {
     "child_at_risk": "A child may be at risk",
@@ -174,7 +174,7 @@ def tel_href(phone: str) -> str:
 
 
 def add_phrase(phrase: str, category: str) -> SafeguardingPhrase:
-    """A new phrase, in use for every message sent from now on (audited)."""
+    """A new phrase, in use for every message sent from now on (audited). The caller commits."""
     from portal.staff import audit
 
     row = SafeguardingPhrase(phrase=phrase, category=category)
@@ -182,7 +182,6 @@ def add_phrase(phrase: str, category: str) -> SafeguardingPhrase:
     db.session.flush()
     audit.record("safeguarding_phrase.added", "safeguarding_phrase", row.id,
                  after={"phrase": row.phrase, "category": row.category})
-    db.session.commit()
     return row
 
 
@@ -196,5 +195,5 @@ def set_phrase_active(row: SafeguardingPhrase, active: bool) -> SafeguardingPhra
     row.active = active
     audit.record("safeguarding_phrase." + ("switched_on" if row.active else "switched_off"),
                  "safeguarding_phrase", row.id, after={"phrase": row.phrase, "active": row.active})
-    db.session.commit()
+    db.session.flush()
     return row

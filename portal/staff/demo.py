@@ -1,4 +1,4 @@
-"""Invented demo content for local use: staff accounts, then each capability's own demo data."""
+"""Invented demo staff accounts, for local use only (the README lists them)."""
 
 from sqlalchemy import select
 
@@ -24,14 +24,3 @@ def seed_demo_staff() -> list[StaffUser]:
         users.append(user)
     db.session.commit()
     return users
-
-
-def seed_demo(seed: int = 2026) -> dict:
-    """Fill an empty portal with believable content. Running it twice adds nothing."""
-    counts = {"staff": len(seed_demo_staff())}
-    from portal.feedback.demo import seed_demo_feedback
-    from portal.responses.demo import seed_demo_responses
-
-    counts["submissions"] = seed_demo_feedback(seed)
-    counts["responses"] = seed_demo_responses(seed)
-    return counts
