@@ -7,9 +7,7 @@ a live server on 127.0.0.1 at phone size, with JavaScript on and off.
 """
 
 import os
-import time
 
-import pyotp
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete, text
@@ -19,10 +17,11 @@ from portal.core.reference import seed_reference_data
 from portal.extensions import db, limiter
 from portal.staff.models import StaffUser
 from portal.staff.services import create_staff_user, new_totp_secret
+from tests.support.factories import make_submission, plain
+from tests.support.staff import STAFF_PASSWORD, sign_in_client
 
 # Tables whose rows are reference data: kept between tests.
 REFERENCE_TABLES = {"pillar", "theme", "area", "setting", "safeguarding_phrase"}
-STAFF_PASSWORD = "a-long-test-password-for-staff"
 
 
 def _database_url(tmp_root) -> str:
@@ -90,6 +89,17 @@ def make_app(database_url):
     for application in made:
         with application.app_context():
             db.engine.dispose()
+
+
+# Tests that use any of these start a real browser: they carry the `browser` marker, so
+# `-m "not browser"` is the quick run.
+BROWSER_FIXTURES = {"chromium", "live_server", "page", "page_nojs", "any_page", "phone", "sc_chromium"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 def reset_database(application) -> None:
@@ -172,47 +182,6 @@ def make_staff(app):
     return make
 
 
-def one_time_code(app, user: StaffUser) -> str:
-    """A code the server will accept now: never a time-step already used by this account."""
-    with app.app_context():
-        fresh = db.session.get(StaffUser, user.id)
-        secret, last_step = fresh.totp_secret, fresh.last_totp_step
-        db.session.remove()
-    totp = pyotp.TOTP(secret)
-    while True:
-        now_step = int(time.time()) // totp.interval
-        step = max(now_step - 1, last_step + 1)
-        if step <= now_step + 1:
-            return totp.generate_otp(step)
-        time.sleep(1)
-
-
-def csrf_token_from(html: str) -> str:
-    import re
-
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def sign_in_client(app, client, user: StaffUser) -> None:
-    """Sign a staff member in through the real two-step forms."""
-    page = client.get("/staff/login")
-    response = client.post(
-        "/staff/login",
-        data={"email": user.email, "password": STAFF_PASSWORD, "csrf_token": csrf_token_from(page.get_data(as_text=True))},
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    page = client.get(response.headers["Location"])
-    response = client.post(
-        "/staff/login/code",
-        data={"code": one_time_code(app, user), "csrf_token": csrf_token_from(page.get_data(as_text=True))},
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-
-
 @pytest.fixture
 def staff_client(app, make_staff):
     """staff_client("moderator") -> (test client signed in with that role, the user)."""
@@ -227,6 +196,14 @@ def staff_client(app, make_staff):
 
 
 # ---- page checks -------------------------------------------------------------------
+
+
+@pytest.fixture
+def client_request(app, html_checker):
+    """Fetch pages with their status, title and HTML checked (tests/support/pages.py)."""
+    from tests.support.pages import ClientRequest
+
+    return ClientRequest(app, app.test_client(), html_checker)
 
 
 @pytest.fixture(scope="session")
@@ -292,13 +269,42 @@ def any_page(request, chromium, live_server):
     yield from _phone_page(chromium, live_server, javascript=request.param)
 
 
-def browser_sign_in(app, page, user: StaffUser) -> None:
-    """Sign in through the browser, like a person: email, password, then the code."""
-    page.goto("/staff/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/staff/login/code")
-    page.get_by_label("Enter your one-time code").fill(one_time_code(app, user))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/moderate")
+# ---- rows made and read in their own app context ----------------------------------
+#
+# A test must not hold an app context open while it sends requests: Flask would reuse
+# it for each request, so `g` (and so the signed-in user) and the database session
+# would leak from one request, or one test client, to the next.
+
+
+@pytest.fixture
+def mk(app):
+    """mk(body, **options) -> a plain copy of a new submission."""
+
+    def make(*args, **kwargs):
+        with app.app_context():
+            return plain(make_submission(*args, **kwargs))
+
+    return make
+
+
+@pytest.fixture
+def fetch(app):
+    """fetch(Model, id) -> a plain copy of the row as it is now, or None."""
+
+    def get(model, ident):
+        with app.app_context():
+            row = db.session.get(model, ident)
+            return plain(row) if row is not None else None
+
+    return get
+
+
+@pytest.fixture
+def read(app):
+    """read(select(...)) -> list of the statement's first column (rows as plain copies)."""
+
+    def run(statement):
+        with app.app_context():
+            return [plain(v) if hasattr(v, "__table__") else v for v in db.session.scalars(statement).all()]
+
+    return run

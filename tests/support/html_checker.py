@@ -7,6 +7,7 @@ and POST every page to it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -175,22 +176,19 @@ class HtmlChecker:
         atexit.unregister(self.stop)
         self._ready = False
         proc, self._proc = self._proc, None
-        if proc is not None:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         if self._log is not None:
             self._log.close()
             self._log = None
         if self.log_path is not None:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.log_path)
-            except FileNotFoundError:
-                pass
             self.log_path = None
 
     def _log_tail(self, limit: int = 4000) -> str:

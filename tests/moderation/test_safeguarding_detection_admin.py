@@ -8,8 +8,8 @@ from sqlalchemy import delete, select
 from portal.extensions import db
 from portal.moderation.models import SafeguardingPhrase
 from portal.staff.models import AuditEvent
-from tests.conftest import csrf_token_from
-from tests.test_feedback_helpers import Teller, stored
+from tests.support.journeys import Teller, stored
+from tests.support.staff import csrf_token_from
 
 URL = "/moderate/safeguarding-phrases"
 
@@ -100,8 +100,8 @@ def test_an_unknown_phrase_to_switch_is_not_found(staff_client):
 
 @pytest.mark.browser
 def test_the_phrase_list_page_is_accessible(app, page, html_checker, make_staff):
-    from tests.conftest import browser_sign_in
     from tests.support import assert_no_axe_violations, assert_no_horizontal_scroll
+    from tests.support.staff import browser_sign_in
 
     browser_sign_in(app, page, make_staff("safeguarding_lead"))
     page.goto(URL)

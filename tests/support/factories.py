@@ -2,8 +2,9 @@
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 
 from portal.core.models import Area, Theme
 from portal.extensions import db
@@ -149,57 +150,10 @@ def make_published_response(
     return response
 
 
-# ---- fixtures: each makes or reads rows in its own app context ------------------------
-#
-# A test must not hold an app context open while it sends requests: Flask would reuse
-# it for each request, so `g` (and so the signed-in user) and the database session
-# would leak from one request, or one test client, to the next.
-
-from types import SimpleNamespace  # noqa: E402
-
-import pytest  # noqa: E402
-
-
 def plain(row) -> SimpleNamespace:
     """The row's column values, readable after its session is gone."""
-    from sqlalchemy import inspect
-
     # Every mapped column, the moderation item's included for a kind of item.
     values = {attribute.key: getattr(row, attribute.key) for attribute in inspect(row).mapper.column_attrs}
     if isinstance(row, Submission):
         values["display_reference"] = row.display_reference
     return SimpleNamespace(**values)
-
-
-@pytest.fixture
-def mk(app):
-    """mk(body, **options) -> a plain copy of a new submission."""
-
-    def make(*args, **kwargs):
-        with app.app_context():
-            return plain(make_submission(*args, **kwargs))
-
-    return make
-
-
-@pytest.fixture
-def fetch(app):
-    """fetch(Model, id) -> a plain copy of the row as it is now, or None."""
-
-    def get(model, ident):
-        with app.app_context():
-            row = db.session.get(model, ident)
-            return plain(row) if row is not None else None
-
-    return get
-
-
-@pytest.fixture
-def read(app):
-    """read(select(...)) -> list of the statement's first column (rows as plain copies)."""
-
-    def run(statement):
-        with app.app_context():
-            return [plain(v) if hasattr(v, "__table__") else v for v in db.session.scalars(statement).all()]
-
-    return run

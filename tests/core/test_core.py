@@ -8,10 +8,15 @@ from portal.core.reference import THEMES
 PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/staff/login"]
 
 
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_a_title_and_valid_html(client_request, path):
+    client_request.get(path)
+
+
 def test_home_lists_the_seven_themes_with_descriptions_and_pillars(client):
     page = BeautifulSoup(client.get("/").data, "html.parser")
     cards = {h.get_text(strip=True): h.find_parent("li") for h in page.select(".yp-card h3")}
-    for slug, name, description, _plain, _pillar in THEMES:
+    for _slug, name, description, _plain, _pillar in THEMES:
         assert name in cards, f"{name} missing from the home page"
         assert description in cards[name].get_text(" ", strip=True)
     pillars = {tag.get_text(strip=True) for tag in page.select(".yp-pillar-tag")}
@@ -133,7 +138,7 @@ def test_forbidden_and_server_error_pages(make_app):
 
 
 def test_rate_limited_page_is_friendly(app, client, rate_limits):
-    from tests.conftest import csrf_token_from
+    from tests.support.staff import csrf_token_from
 
     token = csrf_token_from(client.get("/staff/login").get_data(as_text=True))
     wrong = {"email": "nobody@staff.test", "password": "not the password", "csrf_token": token}

@@ -3,8 +3,8 @@ no server error, nothing echoed unescaped, and a password is never shown back.""
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import STAFF_PASSWORD
 from tests.support.naughty import naughty_strings
+from tests.support.staff import STAFF_PASSWORD
 
 
 def test_sign_in_fields_take_every_naughty_string(app, client, no_csrf, make_staff):

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.responses.models import Response
-from tests.conftest import csrf_token_from
-from tests.factories import make_published_response, make_submission
+from tests.support.factories import make_published_response, make_submission
 from tests.support.naughty import naughty_strings
+from tests.support.staff import csrf_token_from
 
 
 def test_naughty_strings_in_every_moderation_and_response_field(app, staff_client):

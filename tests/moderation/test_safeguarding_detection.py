@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.moderation.models import SafeguardingPhrase
 from portal.moderation.safeguarding import CATEGORIES, find_concerns, help_for, normalise
-from tests.test_feedback_helpers import YOUNG, Teller, stored
+from tests.support.journeys import YOUNG, Teller, stored
 
 EXAMPLES = {
     "child_at_risk": [

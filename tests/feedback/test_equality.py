@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
-from tests.test_feedback_helpers import ADULT, YOUNG, Teller, equality_rows, stored, submission_count
+from tests.support.journeys import ADULT, YOUNG, Teller, equality_rows, stored, submission_count
 
 ADULT_ANSWERS = {
     "age": "35_44", "disability": "yes_a_little", "sex": "female", "gender-identity": "yes",

@@ -11,9 +11,9 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.moderation.models import ModerationNote, SafeguardingAction
 from portal.staff.models import AuditEvent
-from tests.conftest import csrf_token_from
-from tests.factories import bulk_submissions, fetch, mk, read  # noqa: F401 (fixtures)
+from tests.support.factories import bulk_submissions
 from tests.support.queries import QueryCounter
+from tests.support.staff import csrf_token_from
 
 
 def soup(response):

@@ -14,7 +14,7 @@ from portal.feedback.models import Submission
 from portal.responses.models import Response, ResponseUpdate
 from portal.responses.terms import Term, term_for
 from portal.timeutil import UK
-from tests.factories import make_published_response, make_submission, theme_id
+from tests.support.factories import make_published_response, make_submission, theme_id
 from tests.support.queries import QueryCounter
 from tests.support.weight import assert_page_weight
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support import assert_focus_visible, assert_no_axe_violations, assert_no_horizontal_scroll, tab_to
-from tests.test_feedback_helpers import REFERENCE_SHOWN, stored
+from tests.support.journeys import REFERENCE_SHOWN, stored
 
 pytestmark = pytest.mark.browser
 
@@ -322,7 +322,7 @@ def test_the_resident_journey_by_keyboard_alone(app, page, html_checker):
 
 
 def test_skip_the_rest_part_way_through_the_equality_questions(app, any_page, html_checker):
-    from tests.test_feedback_helpers import equality_rows
+    from tests.support.journeys import equality_rows
 
     page = any_page
     journey = Journey(page, html_checker, "skip the rest")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.sessions import WebSession
 from portal.staff.models import AuditEvent, StaffUser
-from tests.conftest import STAFF_PASSWORD, csrf_token_from, one_time_code, sign_in_client
+from tests.support.staff import STAFF_PASSWORD, csrf_token_from, one_time_code, sign_in_client
 
 
 def audit_actions(app, user_id=None) -> list[str]:
@@ -87,7 +87,7 @@ def test_five_wrong_codes_lock_the_account_and_the_log_shows_it(app, client, mak
     user = make_staff("moderator")
     response = post_form(client, "/staff/login", "/staff/login", {"email": user.email, "password": STAFF_PASSWORD})
     assert response.headers["Location"] == "/staff/login/code"
-    for attempt in range(5):
+    for _attempt in range(5):
         response = post_form(client, "/staff/login/code", "/staff/login/code", {"code": "000000"})
         assert response.status_code == 200
     assert "This account is locked" in response.get_data(as_text=True)

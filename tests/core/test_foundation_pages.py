@@ -6,11 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from tests.conftest import STAFF_PASSWORD, browser_sign_in, one_time_code
 from tests.support.a11y import assert_no_axe_violations
 from tests.support.keyboard import assert_focus_visible, tab_to
 from tests.support.layout import assert_no_horizontal_scroll, assert_targets_min_size
 from tests.support.queries import QueryCounter
+from tests.support.staff import STAFF_PASSWORD, browser_sign_in, one_time_code
 from tests.support.weight import assert_page_weight
 
 PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/staff/login"]
@@ -123,7 +123,7 @@ def test_five_wrong_codes_in_the_browser_lock_the_account(app, page_nojs, make_s
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/staff/login/code")
-    for attempt in range(5):
+    for _attempt in range(5):
         page.get_by_label("Enter your one-time code").fill("123456")
         page.get_by_role("button", name="Sign in").click()
         page.locator(".govuk-error-summary").wait_for()

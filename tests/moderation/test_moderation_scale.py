@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.core.models import Area, Theme
 from portal.extensions import db
-from tests.factories import bulk_submissions
+from tests.support.factories import bulk_submissions
 
 BUDGET_MS = 50
 

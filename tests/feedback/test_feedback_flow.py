@@ -10,9 +10,9 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.feedback.references import check_character
 from portal.timeutil import UK, add_working_days, as_aware
-from tests.conftest import csrf_token_from
 from tests.support import assert_page_weight, max_queries
-from tests.test_feedback_helpers import ADULT, REFERENCE_SHOWN, YOUNG, Teller, engine, stored, submission_count
+from tests.support.journeys import ADULT, REFERENCE_SHOWN, YOUNG, Teller, engine, stored, submission_count
+from tests.support.staff import csrf_token_from
 
 
 def soup(response) -> BeautifulSoup:
@@ -523,7 +523,7 @@ def test_pages_with_answers_on_are_never_cached(client):
 
 
 def test_no_inline_script_or_style_on_feedback_pages(client):
-    teller = Teller(client).fill()
+    Teller(client).fill()
     for path in ("/tell-us", "/tell-us/about", "/tell-us/message", "/tell-us/check-your-answers",
                  "/young-people", "/young-people/tell-us", "/young-people/tell-us/age", "/track"):
         page = soup(client.get(path))

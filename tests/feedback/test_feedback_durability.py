@@ -15,9 +15,9 @@ import urllib.request
 
 from sqlalchemy import create_engine, text
 
-from tests.conftest import csrf_token_from
 from tests.support import REPO_ROOT
-from tests.test_feedback_helpers import REFERENCE_SHOWN
+from tests.support.journeys import REFERENCE_SHOWN
+from tests.support.staff import csrf_token_from
 
 
 def _free_port() -> int:
@@ -53,7 +53,7 @@ def test_a_reference_shown_is_still_there_after_kill_9(app, database_url, tmp_pa
         "SECRET_KEY": "durability-test-secret-key-0123456789abcdef",
         "PYTHONUNBUFFERED": "1",
     }
-    log = open(tmp_path / "server.log", "wb")
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 (the server writes to it until it is killed)
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "portal", "run", "--port", str(port), "--no-reload", "--no-debugger"],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

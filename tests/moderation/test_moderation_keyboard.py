@@ -4,9 +4,8 @@ select an item, open "Hide selected items", choose a reason, hide it."""
 import pytest
 
 from portal.feedback.models import Submission
-from tests.conftest import browser_sign_in
-from tests.factories import fetch, mk  # noqa: F401  (fixtures)
 from tests.support.keyboard import assert_focus_visible, tab_to
+from tests.support.staff import browser_sign_in
 
 pytestmark = pytest.mark.browser
 

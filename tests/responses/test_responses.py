@@ -11,8 +11,7 @@ from portal.feedback.models import Submission
 from portal.responses.models import Response, ResponseUpdate
 from portal.shared.outbox import OutboxMessage
 from portal.staff.models import AuditEvent
-from tests.conftest import csrf_token_from
-from tests.factories import fetch, mk, read  # noqa: F401 (fixtures)
+from tests.support.staff import csrf_token_from
 
 
 def soup(response):

@@ -19,10 +19,10 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.responses.models import Response
 from portal.shared.outbox import OutboxMessage
-from tests.conftest import browser_sign_in
-from tests.factories import make_submission
 from tests.support.a11y import assert_no_axe_violations
+from tests.support.factories import make_submission
 from tests.support.layout import assert_no_horizontal_scroll
+from tests.support.staff import browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +160,7 @@ def test_a_moderator_works_through_the_queue_and_closes_the_loop(app, any_page, 
 def test_staff_and_public_screens_pass_the_checks(app, page, html_checker, make_staff):
     """The other screens, filled: safeguarding queue, audit log, responses list, public pages."""
     from portal.responses.terms import term_for
-    from tests.factories import make_published_response
+    from tests.support.factories import make_published_response
 
     with app.app_context():
         flagged = make_submission("He hits me when I get home", audience="young_person", safeguarding_state="open")

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from portal.core.reference import THEMES
 from portal.extensions import db
 from portal.timeutil import utcnow
-from tests.test_feedback_helpers import YOUNG, Teller, stored
+from tests.support.journeys import YOUNG, Teller, stored
 
 
 def soup(response) -> BeautifulSoup:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.feedback.models import EqualityAnswers, Submission
-from tests.conftest import csrf_token_from
+from tests.support.staff import csrf_token_from
 
 ADULT = "/tell-us"
 YOUNG = "/young-people/tell-us"

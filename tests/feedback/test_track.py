@@ -11,7 +11,7 @@ from portal.feedback.models import Submission
 from portal.feedback.references import ALPHABET
 from portal.moderation.models import ModerationItem
 from portal.timeutil import utcnow
-from tests.test_feedback_helpers import Teller, stored
+from tests.support.journeys import Teller, stored
 
 
 def soup(response) -> BeautifulSoup:
