@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run test install assets serve db demo clean
+.PHONY: help run test lint quick install assets serve db demo clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -35,9 +35,16 @@ run: demo ## Set everything up and serve http://127.0.0.1:5000 (PORT=8000 make r
 	@echo "Your Place is at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/login)"
 	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
 
-test: install node_modules/.installed ## Run the whole test suite, browser tests included
+test: install node_modules/.installed ## Lint, then run the whole test suite, browser tests included
+	$(BIN)/ruff check .
 	@bash scripts/ensure_test_tools.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install ## Check the code with ruff (make test does this first)
+	$(BIN)/ruff check .
+
+quick: install ## The tests without a browser (pytest -m "not browser")
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 assets: node_modules/.installed ## Rebuild the committed CSS and JavaScript (needs Node)
 	$(PYTHON) scripts/build_assets.py
