@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
 
-    from portal.core.numbers import BoundedIntConverter
+    from portal.shared.numbers import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
 

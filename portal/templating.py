@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
             href = url_for(endpoint)
             active = request.path == href or (href != "/" and request.path.startswith(href + "/"))
             items.append({"label": label, "href": href, "active": active})
-        return {"nav_items": items}
+        return {"nav_items": items, "is_staff_page": staff_screen}
 
     @app.after_request
     def vary_on_htmx(response):

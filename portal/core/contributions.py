@@ -1,5 +1,6 @@
-"""What each capability adds to the parts of the portal that core owns: cards and
-sections on the home page, links in the navigation, reference data and demo data.
+"""What each capability adds to pages and parts it does not own: cards and sections on
+the home page (or another capability's page), links in the navigation, reference data
+and demo data.
 
 Core imports no capability. Each capability's `init_app` calls `contribute(app, ...)`,
 and core reads what was contributed, in the order the capabilities were set up.
@@ -23,10 +24,12 @@ class HomeCard:
 
 
 @dataclass(frozen=True)
-class HomeSection:
-    """A section after the themes: a partial template and the function that reads its data
-    (a fixed, small number of queries, whatever the size of the portal)."""
+class PageSection:
+    """A section of someone else's page ("home", "young_people"): a partial template and
+    the function that reads its data (a fixed, small number of queries, whatever the size
+    of the portal). The partial reads it as `section`."""
 
+    page: str
     template: str
     data: Callable[[], dict]
 
@@ -34,7 +37,7 @@ class HomeSection:
 @dataclass
 class Contributions:
     home_cards: list[HomeCard] = field(default_factory=list)
-    home_sections: list[HomeSection] = field(default_factory=list)
+    page_sections: list[PageSection] = field(default_factory=list)
     # (position, label, endpoint): sorted by position, so the menu reads in a fixed order.
     public_nav: list[tuple[int, str, str]] = field(default_factory=list)
     staff_nav: list[tuple[int, str, str]] = field(default_factory=list)
@@ -47,11 +50,16 @@ def contributions(app: Flask | None = None) -> Contributions:
     return app.extensions.setdefault(EXTENSION, Contributions())
 
 
+def sections_for(page: str) -> list[tuple[str, dict]]:
+    """(template, data) for each section contributed to `page`, data read now."""
+    return [(section.template, section.data()) for section in contributions().page_sections if section.page == page]
+
+
 def contribute(
     app: Flask,
     *,
     home_cards: list[HomeCard] = (),
-    home_sections: list[HomeSection] = (),
+    page_sections: list[PageSection] = (),
     public_nav: list[tuple[int, str, str]] = (),
     staff_nav: list[tuple[int, str, str]] = (),
     reference_seeder: Callable[[], None] | None = None,
@@ -59,7 +67,7 @@ def contribute(
 ) -> None:
     found = contributions(app)
     found.home_cards.extend(home_cards)
-    found.home_sections.extend(home_sections)
+    found.page_sections.extend(page_sections)
     found.public_nav = sorted([*found.public_nav, *public_nav])
     found.staff_nav = sorted([*found.staff_nav, *staff_nav])
     if reference_seeder:

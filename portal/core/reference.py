@@ -69,7 +69,10 @@ SETTINGS = [
 
 
 def seed_reference_data() -> None:
-    """Insert whatever reference rows are missing; never overwrites an admin's edits."""
+    """Insert whatever reference rows are missing; never overwrites an admin's edits.
+
+    Commits: seeding runs from the command line (and tests), where no view commits.
+    """
     pillars = {p.slug: p for p in db.session.scalars(select(Pillar))}
     for position, (slug, name, definition) in enumerate(PILLARS):
         if slug not in pillars:

@@ -1,6 +1,6 @@
 """Reads for the home page, kept to a fixed, small number of queries."""
 
-from portal.core.contributions import contributions
+from portal.core.contributions import contributions, sections_for
 from portal.core.models import ordered_themes
 
 
@@ -10,7 +10,7 @@ def home_page_data() -> dict:
     return {
         "themes": ordered_themes(),
         "cards": found.home_cards,
-        "sections": [(section.template, section.data()) for section in found.home_sections],
+        "sections": sections_for("home"),
     }
 
 

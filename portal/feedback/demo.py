@@ -248,7 +248,8 @@ def _equality(rng: Random, audience: str, band: str | None) -> dict:
 def seed_demo_feedback(seed: int, today: date | None = None) -> int:
     """Add HOW_MANY demo submissions (and some equality answers) unless they are there.
 
-    Returns how many demo submissions the portal holds afterwards.
+    Returns how many demo submissions the portal holds afterwards. Commits: run from
+    the command line, where no view commits.
     """
     existing = db.session.scalar(select(func.count()).select_from(Submission).where(Submission.draft_token.startswith(DEMO_PREFIX)))
     if existing:

@@ -44,6 +44,7 @@ from flask import (
     url_for,
 )
 
+from portal.core.contributions import sections_for
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import limiter
 from portal.feedback import bp, equality, services
@@ -138,12 +139,9 @@ def tell_us_start():
 
 @bp.get("/young-people")
 def young_people():
-    """The young people's space: what happens to what they say, and what we did."""
-    from portal.responses.services import published_for_young_people
-
-    responses = published_for_young_people(5)
-    can_link = "responses.show" in current_app.view_functions
-    return render("feedback/young_people.html", responses=responses, can_link=can_link)
+    """The young people's space: what happens to what they say, and what we did (the
+    answers are a section contributed by "you said, we did")."""
+    return render("feedback/young_people.html", sections=sections_for("young_people"))
 
 
 @bp.get("/young-people/tell-us", endpoint="yp_start")

@@ -51,6 +51,9 @@ class Submitted:
 def submit_feedback(draft: dict, audience: str, channel: str = "online") -> Submitted:
     """Store the draft as a Submission exactly once, and commit before anyone is told.
 
+    Commits itself (the exception to "the view commits"): "exactly once" is the unique
+    draft token, which only a commit can test, and a reference is shown only once stored.
+
     The draft's random token is a unique column: if the same draft arrives twice (a
     double click, a refresh, two requests at the same moment) the second insert fails
     on it, is rolled back, and the first row is returned instead. A clash on the
@@ -179,7 +182,11 @@ def _clean_answers(state: dict) -> dict:
 
 
 def store_equality_answers(state: dict) -> EqualityAnswers | None:
-    """Store what was answered (nothing if nothing was), once per equality session."""
+    """Store what was answered (nothing if nothing was), once per equality session.
+
+    Commits itself, like `submit_feedback`: a clash on the random id is found only at
+    commit, and is then retried with another.
+    """
     if not equality.eligible(state.get("audience"), state.get("age_band")):
         return None
     clean = _clean_answers(state)

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.core.models import ordered_areas, ordered_themes
-from portal.core.numbers import parse_id
 from portal.extensions import db
 from portal.moderation import bp
 from portal.moderation.forms import (
@@ -53,6 +52,7 @@ from portal.moderation.services import (
     save_public_text,
 )
 from portal.shared.fragments import render, render_pieces, wants_fragment
+from portal.shared.numbers import parse_id
 from portal.shared.redirects import safe_next
 from portal.staff.auth import role_required
 from portal.timeutil import UK, as_aware, uk_today
@@ -107,6 +107,7 @@ def _queue_context(args, with_counts: bool = False) -> dict:
         "can_clear": current_user.has_role("safeguarding_lead"),
         "can_see_held": current_user.has_role("safeguarding_lead"),
         "kinds": all_kinds(),
+        "kind_filters": {name for kind in all_kinds().values() for name in kind.filters},
     }
 
 

@@ -9,14 +9,18 @@ from portal.responses import public, staff  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    from portal.core.contributions import HomeSection, contribute
+    from portal.core.contributions import PageSection, contribute
     from portal.responses.demo import seed_demo_responses
-    from portal.responses.services import latest_published
+    from portal.responses.services import latest_published, published_for_young_people
 
     app.register_blueprint(bp)
     contribute(
         app,
-        home_sections=[HomeSection("responses/_home_latest.html", lambda: {"latest_responses": latest_published(limit=3)})],
+        page_sections=[
+            PageSection("home", "responses/_home_latest.html", lambda: {"latest_responses": latest_published(limit=3)}),
+            PageSection("young_people", "responses/_young_people_answers.html",
+                        lambda: {"responses": published_for_young_people(5)}),
+        ],
         public_nav=[(30, "You said, we did", "responses.index")],
         demo_seeder=("responses", seed_demo_responses),
     )

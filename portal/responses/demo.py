@@ -155,7 +155,10 @@ def _own_submission(rng: Random, index: int, seed: int, theme_id, area_ids: list
 
 
 def seed_demo_responses(seed: int, today: date | None = None) -> int:
-    """Add the demo answers unless they are there. Returns how many demo answers exist."""
+    """Add the demo answers unless they are there. Returns how many demo answers exist.
+
+    Commits: run from the command line, where no view commits.
+    """
     texts = [answer[1] for answer in ANSWERS]
     existing = db.session.scalar(select(func.count()).select_from(Response).where(Response.you_said.in_(texts)))
     if existing:

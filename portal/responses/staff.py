@@ -5,7 +5,6 @@ from flask import abort, flash, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from portal.core.models import ordered_themes
-from portal.core.numbers import parse_id
 from portal.extensions import db
 from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import KIND_LABELS
@@ -26,6 +25,7 @@ from portal.responses.services import (
     updates_for,
 )
 from portal.shared.fragments import render, wants_fragment
+from portal.shared.numbers import parse_id
 from portal.shared.redirects import safe_next
 from portal.staff.auth import role_required
 

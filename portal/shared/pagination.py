@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import tuple_
 
-from portal.core.numbers import whole_number
+from portal.shared.numbers import whole_number
 from portal.shared.text import clean_text
 from portal.timeutil import as_aware
 

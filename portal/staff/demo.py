@@ -16,6 +16,7 @@ DEMO_STAFF = [
 
 
 def seed_demo_staff() -> list[StaffUser]:
+    """The demo staff accounts, made once. Commits: run from the command line."""
     users = []
     for email, password, role, name in DEMO_STAFF:
         user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))

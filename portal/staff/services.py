@@ -81,7 +81,11 @@ def check_password(user: StaffUser | None, password: str) -> bool:
 
 
 def register_failure(user: StaffUser, stage: str) -> bool:
-    """Count a failed password or code; lock the account at the limit. True if now locked."""
+    """Count a failed password or code; lock the account at the limit. True if now locked.
+
+    Commits itself: the failure must be on record even though the request that caused
+    it ends in an error page, or a guesser could retry for ever.
+    """
     user.failed_attempts += 1
     audit.record("sign_in.failed", "staff_user", user.id, detail=stage, actor=user)
     if user.failed_attempts >= current_app.config["SIGN_IN_MAX_FAILURES"]:

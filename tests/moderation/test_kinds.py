@@ -124,3 +124,20 @@ def test_the_may_be_public_rule_holds_for_every_registered_kind_in_python_and_sq
         in_sql = set(db.session.scalars(select(ModerationItem.id).where(ModerationItem.may_be_public)))
         assert {name for name, ident in ids.items() if ident in in_sql} == (set(ids) if public else set())
         db.session.rollback()
+
+
+def test_a_kind_only_allows_the_actions_it_declares(app, petitions, staff_client):
+    # Petitions do not declare "answer": "we did" refuses them, with the reason, and changes nothing.
+    client, _ = staff_client("moderator")
+    with app.app_context():
+        petition = make_petition(db.session, "A petition for a zebra crossing")
+        db.session.commit()
+        petition_id = petition.id
+    token = csrf_token_from(client.get("/moderate/queue").get_data(as_text=True))
+    refused = client.post("/moderate/responses/new", data={"ids": str(petition_id), "csrf_token": token,
+                                                           "next": "/moderate/queue"}, follow_redirects=True)
+    assert "not something an answer can cover" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Petition, petition_id).response_id is None
+    item_page = client.get(f"/moderate/items/{petition_id}").get_data(as_text=True)
+    assert "Flag for safeguarding" in item_page

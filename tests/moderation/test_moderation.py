@@ -331,3 +331,19 @@ def test_admins_read_and_filter_the_audit_log(app, mk, fetch, moderator, staff_c
     assert len(soup(admin.get(f"/moderate/audit?subject=submission:{items[1].id}")).select("main .yp-response-summary")) == 1
     assert len(soup(admin.get(f"/moderate/audit?actor={user.email}&action=submission.")).select("main .yp-response-summary")) == 3
     assert client.get("/moderate/audit").status_code == 403
+
+
+def test_staff_home_count_and_overdue_filter_agree_just_after_midnight_in_summer(app, mk, moderator, monkeypatch):
+    """At 00:30 in British Summer Time the UTC date is still yesterday: both the staff home
+    count and the queue's overdue filter judge "overdue" by the UK date, so they agree."""
+    import portal.timeutil
+
+    half_past_midnight_bst = datetime(2026, 7, 15, 23, 30, tzinfo=UTC)  # 00:30 on 16 July in the UK
+    monkeypatch.setattr(portal.timeutil, "utcnow", lambda: half_past_midnight_bst)
+    item = mk("Due yesterday in the UK", due_on=date(2026, 7, 15),
+              created_at=half_past_midnight_bst - timedelta(days=30))
+    client, _ = moderator
+    home = soup(client.get("/moderate")).get_text(" ", strip=True)
+    overdue_refs = queue_refs(client.get("/moderate/queue?overdue=yes"))
+    assert overdue_refs == [item.display_reference]
+    assert "1 past the target answer time" in home, home

@@ -52,7 +52,7 @@ def petition_kind():
 def make_petition(session, wording: str, *, minutes_ago: int = 0, **state) -> Petition:
     created = datetime.now(UTC) - timedelta(days=3, minutes=minutes_ago)
     petition = Petition(wording=wording, audience=state.pop("audience", "adult"), created_at=created,
-                        due_on=add_working_days(created.date(), 10), **state)
+                        due_on=petition_kind().due_on(created.date()), **state)
     session.add(petition)
     return petition
 
