@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run test lint quick install assets serve db demo clean
+.PHONY: help run test lint quick install assets serve db demo clean translations translations-extract translations-update
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -24,7 +24,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-db: install ## Migrate the database and add the reference data
+# Translations: the .po files are edited (by people or a PO editor); the .mo files are built.
+LANGS := ur pl ro
+MO_FILES := $(foreach lang,$(LANGS),translations/$(lang)/LC_MESSAGES/messages.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | install
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $* -i $< -o $@ -f >/dev/null
+
+translations: $(MO_FILES) ## Build the compiled message catalogues from the .po files
+
+translations-extract: install ## Collect every marked string into translations/messages.pot
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o translations/messages.pot .
+
+translations-update: translations-extract ## Merge new strings into each language's .po file
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+db: install translations ## Migrate the database and add the reference data
 	$(BIN)/flask --app portal db upgrade
 	$(BIN)/flask --app portal seed-reference
 
@@ -35,7 +50,7 @@ run: demo ## Set everything up and serve http://127.0.0.1:5000 (PORT=8000 make r
 	@echo "Your Place is at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/login)"
 	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
 
-test: install node_modules/.installed ## Lint, then run the whole test suite, browser tests included
+test: install translations node_modules/.installed ## Lint, then run the whole test suite, browser tests included
 	$(BIN)/ruff check .
 	@bash scripts/ensure_test_tools.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -50,8 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         configure_engine(db.engine)
     app.session_interface = DatabaseSessionInterface()
 
-    from portal import assets, errors, security, templating
+    from portal import assets, errors, i18n, security, templating
 
+    i18n.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     templating.init_app(app)

@@ -1,15 +1,14 @@
-"""Template helpers: filters and the navigation the capabilities contributed."""
+"""Template helpers: filters and the navigation the capabilities contributed (dates and
+numbers are formatted by language in portal.i18n)."""
 
 from flask import Flask, url_for
 from flask_login import current_user
 
 from portal.core.contributions import contributions
 from portal.shared.pages import STAFF, current_page_is
-from portal.timeutil import uk_date
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["radio_item"] = lambda pair: {"value": pair[0], "text": pair[1]}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -59,6 +59,7 @@ from portal.feedback.forms import (
 )
 from portal.feedback.journeys import ADULT, JOURNEYS, YOUNG, Journey
 from portal.feedback.references import format_reference, parse_reference
+from portal.i18n import current_language
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared.fragments import render
 from portal.shared.pages import private
@@ -268,7 +269,7 @@ def check(journey_name: str):
         if token != draft.get("token"):
             return redirect(url_for(journey.endpoint("check")))  # an old page: show the answers now held
         try:
-            result = services.submit_feedback(draft, journey.audience)
+            result = services.submit_feedback(draft, journey.audience, language=current_language().code)
         except services.DraftIncomplete:
             return redirect(_step_url(journey, journey.asked_steps(draft)[0]))
         submission = result.submission

@@ -48,7 +48,7 @@ class Submitted:
     created: bool  # False: this draft had already been stored (double click, replay)
 
 
-def submit_feedback(draft: dict, audience: str, channel: str = "online") -> Submitted:
+def submit_feedback(draft: dict, audience: str, channel: str = "online", language: str = "en") -> Submitted:
     """Store the draft as a Submission exactly once, and commit before anyone is told.
 
     Commits itself (the exception to "the view commits"): "exactly once" is the unique
@@ -97,6 +97,7 @@ def submit_feedback(draft: dict, audience: str, channel: str = "online") -> Subm
             draft_token=token,
             audience=audience,
             channel=channel,
+            language=language,
             theme_id=theme_id,
             area_id=area_id,
             area_choice=area_choice,

@@ -64,6 +64,9 @@ class ModerationItem(db.Model):
     kind: Mapped[str] = mapped_column(String(30), index=True)  # the registry's name for it
     # What the queue filters on, the same for every kind.
     audience: Mapped[str] = mapped_column(String(20), default="adult")
+    # The language of the page it was written on: what the moderators read it as, and
+    # the language every email about it is sent in. The words themselves are kept as written.
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 from portal.moderation import bp
 from portal.moderation.forms import (
     NoteForm,
@@ -248,6 +249,7 @@ def item(item_id: int):
         here=url_for("moderation.item", item_id=item.id),
         today=uk_today(),
         outcomes=SAFEGUARDING_OUTCOMES,
+        languages=LANGUAGES,
     )
 
 

@@ -1,0 +1,110 @@
+"""Languages: which one a page is in, the switcher's links, and formatting by language.
+
+The language comes from `?lang=` (links on posters and QR codes carry it, and it is then
+kept in a functional cookie), else that cookie, else the browser's Accept-Language, else
+English. Adding a language is a catalogue in `translations/` and a line in LANGUAGES.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_decimal, get_locale
+
+from portal.timeutil import UK, as_aware
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in its own language and script, for the switcher
+    direction: str = "ltr"
+    html_lang: str = ""  # the page's lang attribute ("en-GB")
+
+    @property
+    def lang(self) -> str:
+        return self.html_lang or self.code
+
+
+LANGUAGES = {
+    "en": Language("en", "English", html_lang="en-GB"),
+    "ur": Language("ur", "اردو", direction="rtl"),
+    "pl": Language("pl", "Polski"),
+    "ro": Language("ro", "Română"),
+}
+DEFAULT = "en"
+COOKIE = "yp_lang"
+COOKIE_DAYS = 365
+
+babel = Babel()
+
+
+def _chosen_in_query() -> str | None:
+    code = (request.args.get("lang") or "").strip().lower()
+    return code if code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    code = _chosen_in_query()
+    if code:
+        g.language_chosen = code
+        return code
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+
+
+def current_language() -> Language:
+    locale = get_locale()
+    return LANGUAGES.get(str(locale.language) if locale else DEFAULT, LANGUAGES[DEFAULT])
+
+
+def language_links() -> list[dict]:
+    """The switcher: this page in each language, written in that language's own name."""
+    here = current_language().code
+    args = {key: value for key, value in request.args.items(multi=False) if key != "lang"}
+    links = []
+    for language in LANGUAGES.values():
+        query = "&".join(f"{quote(str(key))}={quote(str(value))}" for key, value in [*args.items(), ("lang", language.code)])
+        links.append({"language": language, "href": f"{request.path}?{query}", "current": language.code == here})
+    return links
+
+
+def local_date(moment: datetime | date | None) -> str:
+    """'23 November 2026' in the page's language (UK dates for UK moments)."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = as_aware(moment).astimezone(UK).date()
+    return format_date(moment, format="d MMMM y")
+
+
+def local_number(value) -> str:
+    return format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(app.root_path), "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters["uk_date"] = local_date
+    app.jinja_env.filters["number"] = local_number
+
+    @app.context_processor
+    def language_context() -> dict:
+        return {"page_language": current_language(), "language_links": language_links}
+
+    @app.after_request
+    def keep_the_chosen_language(response):
+        # A functional cookie (on the cookies page): only set when someone picks a language.
+        chosen = g.get("language_chosen")
+        if chosen and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+                                secure=app.config.get("SESSION_COOKIE_SECURE", False))
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
