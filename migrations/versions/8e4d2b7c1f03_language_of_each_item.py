@@ -14,11 +14,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both databases (SQLite has had ADD and DROP COLUMN since 3.35): a
+# batch copy would drop moderation_item, which the kinds' tables point at.
+
+
 def upgrade():
-    with op.batch_alter_table('moderation_item', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('language', sa.String(length=12), server_default='en', nullable=False))
+    op.add_column('moderation_item', sa.Column('language', sa.String(length=12), server_default='en', nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('moderation_item', schema=None) as batch_op:
-        batch_op.drop_column('language')
+    op.drop_column('moderation_item', 'language')
