@@ -41,6 +41,12 @@ COOKIE_DAYS = 365
 babel = Babel()
 
 
+def N_(text: str) -> str:
+    """Marks a string for translation without translating it (reference data, labels
+    stored as data): it is translated where it is shown, with gettext."""
+    return text
+
+
 def _chosen_in_query() -> str | None:
     code = (request.args.get("lang") or "").strip().lower()
     return code if code in LANGUAGES else None

@@ -3,6 +3,7 @@
 Kept as rows, not code, so an admin can reword a theme or move it to another pillar.
 """
 
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,6 +18,14 @@ class Pillar(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     definition: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def local_name(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def local_definition(self) -> str:
+        return gettext(self.definition)
 
 
 class Theme(db.Model):
@@ -33,6 +42,20 @@ class Theme(db.Model):
 
     pillar: Mapped[Pillar | None] = relationship(lazy="joined")
 
+    # In the page's language: the seeded wording is in the catalogues; an admin's own
+    # rewording is shown as written until a translator adds it.
+    @property
+    def local_name(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def local_description(self) -> str:
+        return gettext(self.description)
+
+    @property
+    def local_plain_description(self) -> str:
+        return gettext(self.plain_description) if self.plain_description else ""
+
 
 class Area(db.Model):
     __tablename__ = "area"
@@ -41,6 +64,10 @@ class Area(db.Model):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def local_name(self) -> str:
+        return gettext(self.name)
 
 
 class Setting(db.Model):
