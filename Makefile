@@ -34,7 +34,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 translations: $(MO_FILES) ## Build the compiled message catalogues from the .po files
 
 translations-extract: install ## Collect every marked string into translations/messages.pot
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --add-comments=Translators: --sort-by-file --ignore-dirs ".* node_modules .venv" -o translations/messages.pot .
 
 translations-update: translations-extract ## Merge new strings into each language's .po file
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

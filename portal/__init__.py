@@ -81,6 +81,9 @@ def _production_settings(app: Flask) -> None:
             "SECRET_KEY must be set to a long random value in production "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    if not app.config.get("PUBLIC_BASE_URL"):
+        raise RuntimeError("PUBLIC_BASE_URL must be set in production: the address in links in emails and the feed "
+                           "(for example https://yourplace.bradford.gov.uk).")
     app.config["SESSION_COOKIE_SECURE"] = True
     app.config["SESSION_COOKIE_NAME"] = "__Host-yp_session"
     app.config["PREFERRED_URL_SCHEME"] = "https"

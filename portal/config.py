@@ -39,7 +39,8 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_USE_TLS = True
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Required in production; in development links follow the address being served.
+    PUBLIC_BASE_URL = None
 
 
 ENV_KEYS = {

@@ -1,17 +1,31 @@
-"""Accessible error pages, the same look as every other page."""
+"""Accessible error pages, the same look as every other page.
+
+Each page says what happened and what to do next, in plain words. The HTTP status code
+is the response's own; the page does not show it (a number helps nobody who reads it).
+"""
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+# code -> (heading: what happened, what to do next). Lazy: translated when the page is shown.
 MESSAGES = {
-    400: ("Sorry, there is a problem with that request", "Please go back and try again."),
-    403: ("You do not have permission to see this page", "If you think you should, ask an admin for access."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
-    405: ("Sorry, that did not work", "That page cannot be used in that way. Go back and try again."),
-    413: ("What you sent is too big", "Please make it shorter and try again."),
-    429: ("You have tried too many times", "To keep the site safe we have paused this for a short while. Please wait a few minutes and try again."),
-    500: ("Sorry, there is a problem with the service", "Please try again later. What you had already sent us is safe."),
+    400: (_l("Sorry, something went wrong with that page"),
+          _l("Go back to the page you were on and try again.")),
+    403: (_l("You cannot see this page"),
+          _l("This page is only for some council staff. If you work for the council and think you should see it, ask your manager.")),
+    404: (_l("Page not found"),
+          _l("If you typed the web address, check it is right. If you pasted it, check you copied all of it.")),
+    405: (_l("Sorry, that did not work"),
+          _l("This page cannot be used in that way. Go back and try again.")),
+    413: (_l("What you sent is too big"),
+          _l("Make it shorter and try again.")),
+    429: (_l("You have tried too many times"),
+          _l("To keep the site safe, we have stopped this for a short time. Wait a few minutes, then try again.")),
+    500: (_l("Sorry, there is a problem with the service"),
+          _l("Try again later. Anything you had already sent us is safe.")),
 }
 
 
@@ -20,7 +34,10 @@ def init_app(app: Flask) -> None:
         default_title, default_detail = MESSAGES.get(code, MESSAGES[500])
         return (
             render_template(
-                "errors/error.html", code=code, title=title or default_title, detail=detail or default_detail
+                "errors/error.html",
+                code=code,
+                title=title if title is not None else default_title,
+                detail=detail if detail is not None else default_detail,
             ),
             code,
         )
@@ -29,9 +46,9 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return render_error(
             400,
-            "Your form could not be sent",
-            "This can happen if the page was open for a long time or was sent twice. "
-            "Nothing was saved. Go back, refresh the page and try again.",
+            _("Your form could not be sent"),
+            _("This can happen if the page was open for a long time, or was sent twice. "
+              "Nothing was saved. Go back, reload the page and try again."),
         )
 
     @app.errorhandler(HTTPException)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_date, format_decimal, get_locale
+from markupsafe import Markup
 
 from portal.timeutil import UK, as_aware
 
@@ -53,6 +54,8 @@ def _chosen_in_query() -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT  # a command or the outbox: callers use force_locale for a person's language
     code = _chosen_in_query()
     if code:
         g.language_chosen = code
@@ -88,6 +91,16 @@ def local_date(moment: datetime | date | None) -> str:
     return format_date(moment, format="d MMMM y")
 
 
+def as_written(text, language: str = DEFAULT) -> Markup:
+    """Words shown as someone wrote them (a resident, or the council in English), marked with
+    their own language and direction (WCAG 3.1.2), so screen readers and the bidi
+    algorithm read them right inside a page in another language."""
+    if text is None or text == "":
+        return Markup("")
+    lang = LANGUAGES[language].lang if language in LANGUAGES else language
+    return Markup('<span lang="{}" dir="auto">{}</span>').format(lang, text)
+
+
 def local_number(value) -> str:
     return format_decimal(value)
 
@@ -99,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["uk_date"] = local_date
     app.jinja_env.filters["number"] = local_number
+    app.jinja_env.filters["as_written"] = as_written
 
     @app.context_processor
     def language_context() -> dict:

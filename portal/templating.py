@@ -2,6 +2,7 @@
 numbers are formatted by language in portal.i18n)."""
 
 from flask import Flask, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.core.contributions import contributions
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
         for _position, label, endpoint in found.staff_nav if staff_screen else found.public_nav:
             href = url_for(endpoint)
             active = request.path == href or (href != "/" and request.path.startswith(href + "/"))
-            items.append({"label": label, "href": href, "active": active})
+            items.append({"label": gettext(label), "href": href, "active": active})
         return {"nav_items": items, "is_staff_page": staff_screen}
 
     @app.after_request

@@ -57,6 +57,9 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     """The portal, migrated from empty by the real migrations, with the reference data."""
+    from tests.support.catalogues import compile_catalogues
+
+    compile_catalogues()
     instance = tmp_path_factory.mktemp("instance")
     application = create_app(base_test_config(database_url))
     application.instance_path = str(instance)

@@ -16,7 +16,8 @@ EXTENSION = "your_place_contributions"
 
 @dataclass(frozen=True)
 class HomeCard:
-    """A card under "What you can do now": a heading link and one sentence."""
+    """A card under "What you can do now": a heading link and one sentence, marked with
+    N_ where they are written and translated where they are shown."""
 
     title: str
     endpoint: str

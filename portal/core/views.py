@@ -1,5 +1,7 @@
 """Home, the statements, and the health check."""
 
+from datetime import date
+
 from flask import Response
 
 from portal.core import bp
@@ -13,10 +15,18 @@ def home():
     return render("core/home.html", **home_page_data())
 
 
+# When the accessibility statement was written, last reviewed and the site last tested:
+# dates, so each language writes them its own way.
+STATEMENT_PREPARED = date(2026, 11, 23)
+STATEMENT_REVIEWED = date(2026, 12, 1)
+SITE_TESTED = date(2026, 12, 1)
+
+
 @bp.get("/accessibility")
 def accessibility():
     """Accessibility statement in the regulations' model format."""
-    return render("core/accessibility.html")
+    return render("core/accessibility.html", prepared_on=STATEMENT_PREPARED, reviewed_on=STATEMENT_REVIEWED,
+                  tested_on=SITE_TESTED)
 
 
 @bp.get("/privacy")

@@ -4,8 +4,14 @@ Every choice is checked against an allow-list on the server (ASVS 2.2.1): a valu
 that was not offered gets the same message as no answer, and nothing is saved.
 Text is kept exactly as typed; only its length, its emptiness and a NUL character
 (which no database text column accepts) are refused.
+
+Messages set when the module loads are lazy_gettext (translated when shown); those made
+while a request is answered use gettext. Either way only the message is translated: the
+values checked against stay plain.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
@@ -26,7 +32,7 @@ class ChoiceForm(FlaskForm):
         super().__init__(**kwargs)
         self.answer.choices = choices
         self.required_message = required_message
-        self.invalid_message = invalid_message or required_message or "Select one of the options"
+        self.invalid_message = invalid_message or required_message or _("Select one of the options")
 
     def validate_answer(self, field):
         raw = (field.raw_data or [""])[0]
@@ -42,8 +48,8 @@ class ChoiceForm(FlaskForm):
 
 class EthnicBackgroundForm(ChoiceForm):
     other = StringField(filters=[strip_surrounding_space], validators=[
-        Length(max=200, message="Your description must be 200 characters or fewer"),
-        no_nul("Your description contains a character we cannot accept. Remove it and try again"),
+        Length(max=200, message=_l("Your description must be 200 characters or fewer")),
+        no_nul(_l("Your description contains a character we cannot accept. Remove it and try again")),
     ])
 
 
@@ -64,14 +70,14 @@ class MessageForm(FlaskForm):
         if len(text) > BODY_MAX:
             raise ValidationError(self.too_long_message)
         if "\x00" in text:
-            raise ValidationError("What you wrote contains a character we cannot accept. Remove it and try again")
+            raise ValidationError(_("What you wrote contains a character we cannot accept. Remove it and try again"))
 
 
 class ReplyForm(FlaskForm):
     email = StringField(filters=[strip_surrounding_space], validators=[
         Optional(),
-        Length(max=EMAIL_MAX, message="Email address must be 254 characters or fewer"),
-        Email("Enter an email address in the correct format, like name@example.com"),
+        Length(max=EMAIL_MAX, message=_l("Email address must be 254 characters or fewer")),
+        Email(_l("Enter an email address in the correct format, like name@example.com")),
     ])
 
 
@@ -88,4 +94,4 @@ class TrackForm(FlaskForm):
     class Meta:
         csrf = False
 
-    reference = StringField(validators=[no_nul("Enter your reference number, like YP-7K3Q-94MD")])
+    reference = StringField(validators=[no_nul(_l("Enter your reference number, like BD-7K3Q-94MD"))])

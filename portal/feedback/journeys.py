@@ -9,6 +9,8 @@ written for a 10-year-old.
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from portal.feedback.models import AGE_BANDS
 
 
@@ -69,112 +71,115 @@ class Journey:
         earlier = self.steps[: self.steps.index(step)]
         return next((s for s in reversed(earlier) if self.applies(s, draft)), None)
 
+# Every word here is shown to people, so each is marked with lazy_gettext: it is
+# translated when a page shows it, in that page's language. The keys, and the values in
+# "options" and "age_labels", are what is stored and compared: they stay plain.
+
 ADULT_WORDS = {
-    "start_title": "Tell us what you think",
     "about": {
-        "title": "What is your feedback about?",
-        "hint": "Choose the one that fits best. If none of them fit, choose ‘Something else’.",
-        "required": "Select what your feedback is about",
-        "something_else": "Something else",
+        "title": _l("What is your feedback about?"),
+        "hint": _l("Choose the one that fits best. If none of them fit, choose ‘Something else’."),
+        "required": _l("Select what your feedback is about"),
+        "something_else": _l("Something else"),
     },
     "where": {
-        "title": "Which area is it about?",
-        "hint": "If it is not about one place, choose the area you live in.",
-        "required": "Select the area it is about, or select ‘Prefer not to say’",
-        "elsewhere": "Somewhere else",
-        "prefer_not": "Prefer not to say",
+        "title": _l("Which area is it about?"),
+        "hint": _l("If it is not about one place, choose the area you live in."),
+        "required": _l("Select the area it is about, or select ‘Prefer not to say’"),
+        "elsewhere": _l("Somewhere else"),
+        "prefer_not": _l("Prefer not to say"),
     },
     "message": {
-        "title": "What do you want to tell us?",
-        "hint": "Tell us in your own words. Do not include your name, address or phone number, or anyone "
-        "else’s: we may publish a summary of what people tell us.",
-        "empty": "Enter what you want to tell us",
-        "too_long": "What you want to tell us must be 2,000 characters or fewer",
+        "title": _l("What do you want to tell us?"),
+        "hint": _l("Use your own words. Do not write your name, address or phone number, or anyone else’s. "
+                   "We may publish a short version of what people tell us."),
+        "empty": _l("Enter what you want to tell us"),
+        "too_long": _l("What you want to tell us must be 2,000 characters or fewer"),
     },
     "reply": {
-        "title": "Do you want us to email you when we answer?",
-        "label": "Email address (optional)",
-        "hint": "We will only use it to tell you when we have answered. Leave it empty if you do "
-        "not want an email: you can always check with your reference number.",
-        "why": "Why we ask for your email address",
-        "why_text": "Only the people who answer feedback can see it. We never publish it, never use it "
-        "for anything else and delete it 90 days after we answer.",
+        "title": _l("Do you want us to email you when we answer?"),
+        "label": _l("Email address (optional)"),
+        "hint": _l("We will only use it to tell you when we have answered. If you do not want an email, "
+                   "leave this empty. You can still check with your reference number."),
+        "why": _l("Why we ask for your email address"),
+        "why_text": _l("Only the people who answer feedback can see it. We never publish it or use it for "
+                       "anything else. We delete it 90 days after we answer."),
     },
     "check": {
-        "title": "Check your answers before sending",
-        "about": "What it is about",
-        "where": "Area",
-        "message": "Your feedback",
-        "reply": "Email for a reply",
-        "not_provided": "Not provided",
-        "send_heading": "Now send your feedback",
-        "send_text": "We will give you a reference number so you can see what happens to it.",
-        "button": "Send feedback",
+        "title": _l("Check your answers before sending"),
+        "about": _l("What it is about"),
+        "where": _l("Area"),
+        "message": _l("Your feedback"),
+        "reply": _l("Email for a reply"),
+        "not_provided": _l("Not provided"),
+        "send_heading": _l("Now send your feedback"),
+        "send_text": _l("We will give you a reference number so you can see what happens to it."),
+        "button": _l("Send feedback"),
     },
 }
 
+# For young people: short sentences and everyday words, as they would say it.
 YOUNG_WORDS = {
-    "start_title": "Tell us what you think",
     "age": {
-        "title": "How old are you?",
-        "hint": "We ask so we know which young people we are hearing from. We never ask for your birthday.",
-        "required": "Choose how old you are",
+        "title": _l("How old are you?"),
+        "hint": _l("We ask so we know who is talking to us. We never ask for your birthday."),
+        "required": _l("Choose how old you are"),
     },
     "care": {
-        "title": "Are you in care, or have you been in care? (optional)",
-        "hint": "This means living with foster carers, in a children’s home, or somewhere else the "
-        "council arranged. You do not have to answer: you can just press Continue. We ask so "
-        "that children in care are listened to.",
-        "invalid": "Choose one of the answers, or leave them all and press Continue",
-        "options": [("yes", "Yes"), ("no", "No"), ("prefer_not", "Prefer not to say")],
+        "title": _l("Are you in care, or have you been in care? (optional)"),
+        "hint": _l("This means you live, or lived, with foster carers, in a children’s home, or in another "
+                   "place the council found for you. You do not have to answer. Just press Continue. "
+                   "We ask because we want to hear from children in care."),
+        "invalid": _l("Choose one of the answers, or leave them all and press Continue"),
+        "options": [("yes", _l("Yes")), ("no", _l("No")), ("prefer_not", _l("Prefer not to say"))],
     },
     "about": {
-        "title": "What do you want to tell us about?",
-        "hint": "Pick the one that fits best.",
-        "required": "Choose what you want to tell us about",
-        "something_else": "Something else",
+        "title": _l("What do you want to tell us about?"),
+        "hint": _l("Pick the one that fits best."),
+        "required": _l("Choose what you want to tell us about"),
+        "something_else": _l("Something else"),
     },
     "where": {
-        "title": "Which part of Bradford District is it about?",
-        "hint": "Pick the one nearest to where it happened or where you live. You do not have to tell us.",
-        "required": "Choose a place, or choose ‘Prefer not to say’",
-        "elsewhere": "Somewhere else",
-        "prefer_not": "Prefer not to say",
+        "title": _l("Which part of Bradford District is it about?"),
+        "hint": _l("Pick the place where it happened, or where you live. You do not have to tell us."),
+        "required": _l("Choose a place, or choose ‘Prefer not to say’"),
+        "elsewhere": _l("Somewhere else"),
+        "prefer_not": _l("Prefer not to say"),
     },
     "message": {
-        "title": "What do you want to tell us?",
-        "hint": "Use your own words. Please do not write your name, your school, where you live or "
-        "anyone else’s name.",
-        "empty": "Write what you want to tell us",
-        "too_long": "Your message is too long. It must be 2,000 characters or fewer",
+        "title": _l("What do you want to tell us?"),
+        "hint": _l("Say it in your own words. Please do not write your name, your school, where you live "
+                   "or anyone else’s name."),
+        "empty": _l("Write what you want to tell us"),
+        "too_long": _l("Your message is too long. It must be 2,000 characters or fewer"),
     },
     "reply": {
-        "title": "Do you want us to email you when we have an answer?",
-        "label": "Your email address (optional)",
-        "hint": "You do not have to. If you leave it empty you can still use your reference number "
-        "to see what happened.",
-        "why": "What we do with your email address",
-        "why_text": "We only use it to tell you we have answered. Nobody else sees it. We delete it "
-        "90 days after we answer.",
+        "title": _l("Do you want us to email you when we have an answer?"),
+        "label": _l("Your email address (optional)"),
+        "hint": _l("You do not have to. If you leave it empty, you can still use your reference number "
+                   "to see what happened."),
+        "why": _l("What we do with your email address"),
+        "why_text": _l("We only use it to tell you we have answered. Nobody else sees it. We delete it "
+                       "90 days after we answer."),
     },
     "check": {
-        "title": "Check what you are sending",
-        "age": "Your age",
-        "care": "In care now or before",
-        "about": "About",
-        "where": "Where",
-        "message": "What you told us",
-        "reply": "Email",
-        "not_provided": "Not given",
-        "send_heading": "Ready to send?",
-        "send_text": "We will give you a reference number. You can use it to see what we did.",
-        "button": "Send",
+        "title": _l("Check what you are sending"),
+        "age": _l("Your age"),
+        "care": _l("In care now or before"),
+        "about": _l("About"),
+        "where": _l("Where"),
+        "message": _l("What you told us"),
+        "reply": _l("Email"),
+        "not_provided": _l("Not given"),
+        "send_heading": _l("Ready to send?"),
+        "send_text": _l("We will give you a reference number. You can use it to see what we did."),
+        "button": _l("Send"),
     },
     "age_labels": {
-        "under_13": "Under 13",
-        "13_15": "13 to 15",
-        "16_17": "16 or 17",
-        "18_25_care": "18 to 25, and I have been in care",
+        "under_13": _l("Under 13"),
+        "13_15": _l("13 to 15"),
+        "16_17": _l("16 or 17"),
+        "18_25_care": _l("18 to 25, and I have been in care"),
     },
 }
 

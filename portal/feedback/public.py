@@ -43,6 +43,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
 from portal.core.contributions import sections_for
 from portal.core.models import ordered_areas, ordered_themes
@@ -62,6 +63,7 @@ from portal.feedback.references import format_reference, parse_reference
 from portal.i18n import current_language
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared.fragments import render
+from portal.shared.links import public_base_url
 from portal.shared.pages import private
 
 
@@ -101,21 +103,25 @@ def _after_submit_url(journey: Journey) -> str:
     return url_for(journey.endpoint("confirmation"))
 
 
+# Theme and area names come from the database and are shown in the page's language
+# (local_name and friends); the slug is the value sent and stored.
 def _theme_items(journey: Journey) -> list[dict]:
     items = [
-        {"value": theme.slug, "text": theme.name,
-         "hint": (theme.plain_description or theme.description) if journey.young else theme.description}
+        {"value": theme.slug, "text": theme.local_name,
+         "hint": (theme.local_plain_description or theme.local_description) if journey.young
+         else theme.local_description}
         for theme in ordered_themes()
     ]
-    return items + [{"divider": "or"}, {"value": services.SOMETHING_ELSE, "text": journey.words["about"]["something_else"]}]
+    return items + [{"divider": _("or")},
+                    {"value": services.SOMETHING_ELSE, "text": journey.words["about"]["something_else"]}]
 
 
 def _area_items(journey: Journey) -> list[dict]:
     words = journey.words["where"]
-    items = [{"value": area.slug, "text": area.name} for area in ordered_areas()]
+    items = [{"value": area.slug, "text": area.local_name} for area in ordered_areas()]
     return items + [
         {"value": services.ELSEWHERE, "text": words["elsewhere"]},
-        {"divider": "or"},
+        {"divider": _("or")},
         {"value": services.PREFER_NOT, "text": words["prefer_not"]},
     ]
 
@@ -228,8 +234,8 @@ def _honeypot(journey: Journey):
 
 def _check_rows(journey: Journey, draft: dict) -> list[dict]:
     words = journey.words["check"]
-    themes = {theme.slug: theme.name for theme in ordered_themes()}
-    areas = {area.slug: area.name for area in ordered_areas()}
+    themes = {theme.slug: theme.local_name for theme in ordered_themes()}
+    areas = {area.slug: area.local_name for area in ordered_areas()}
     values = {
         "age": journey.words.get("age_labels", {}).get(draft.get("age_band"), ""),
         "care": dict(journey.words.get("care", {}).get("options", [])).get(draft.get("care")),
@@ -351,8 +357,7 @@ def equality_question(journey_name: str, slug: str):
         options = [*equality.background_options(group), equality.PREFER_NOT]
         prefill = {"answer": answers.get("ethnic_background"), "other": answers.get("ethnic_background_other")}
         form = EthnicBackgroundForm(options, _equality_required(young), **(prefill if request.method == "GET" else {}))
-        group_label = dict(equality.ETHNIC_GROUPS)[group]
-        title = f"Which of these best describes your {group_label} background?"
+        title = equality.background_title(group)
     else:
         options = question_.options(young)
         prefill = {"answer": answers.get(question_.column)} if request.method == "GET" else {}
@@ -365,7 +370,7 @@ def equality_question(journey_name: str, slug: str):
             other = form.other.data if form.answer.data in equality.OTHER_BACKGROUNDS else None
             answers["ethnic_background_other"] = other or None
         if question_.slug == "ethnic-group" and answers.get("ethnic_background") not in {
-            value for value, _ in equality.background_options(form.answer.data)
+            value for value, _label in equality.background_options(form.answer.data)
         }:
             answers.pop("ethnic_background", None)
             answers.pop("ethnic_background_other", None)
@@ -382,21 +387,21 @@ def equality_question(journey_name: str, slug: str):
     for value, text in options:
         item = {"value": value, "text": text}
         if value == "prefer_not":
-            items.append({"divider": "or"})
+            items.append({"divider": _("or")})
         items.append(item)
     back_url = (url_for(journey.endpoint("equality_question"), slug=slugs[index - 1]) if index
                 else url_for(journey.endpoint("equality")))
     return render(
         "feedback/equality_question.html", journey=journey, form=form, question=question_, title=title,
-        hint=question_.hint(young), items=items, number=index + 1, total=len(questions), back_url=back_url,
+        hint=equality.hint_for(question_, young, questions), items=items, number=index + 1, total=len(questions), back_url=back_url,
         other_values=equality.OTHER_BACKGROUNDS,
     )
 
 
 def _equality_required(young: bool) -> str:
     if young:
-        return "Choose an answer, or choose ‘Prefer not to say’"
-    return "Select an answer, or select ‘Prefer not to say’"
+        return _("Choose an answer, or choose ‘Prefer not to say’")
+    return _("Select an answer, or select ‘Prefer not to say’")
 
 
 # ---- confirmation -------------------------------------------------------------------
@@ -421,7 +426,7 @@ def finish(journey_name: str):
     journey = JOURNEYS[journey_name]
     for key in (journey.draft_key, journey.done_key, journey.equality_key):
         session.pop(key, None)
-    flash("Your answers have been cleared from this device.", "success")
+    flash(_("Your answers have been cleared from this device."), "success")
     return redirect(url_for(journey.endpoint("start")))
 
 
@@ -448,7 +453,7 @@ def receipt(journey_name: str):
     if submission is None:
         return redirect(url_for(journey.endpoint("start")))
     reference = format_reference(submission.reference)
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = public_base_url()
     text = render_template(
         "feedback/receipt.txt", journey=journey, submission=submission, reference=reference,
         track_url=base + url_for("feedback.track", reference=reference),
@@ -478,7 +483,7 @@ def track_form():
     if looking_up and form.validate():
         typed = form.reference.data or ""
         if not typed.strip():
-            form.reference.errors.append("Enter your reference number")
+            form.reference.errors.append(_("Enter your reference number"))
         else:
             reference = parse_reference(typed)
             if reference is not None:

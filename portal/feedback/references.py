@@ -1,7 +1,10 @@
 """Reference numbers: short, easy to read aloud and type, and self-checking.
 
 A reference is 8 characters from a 31-character alphabet with no 0/O, 1/I/L, stored
-upper case without dashes ("7K3Q94MD") and shown as ``YP-7K3Q-94MD``.
+upper case without dashes ("7K3Q94MD") and shown as ``BD-7K3Q-94MD`` (BD for Bradford
+District). References given out before the prefix changed were shown as ``YP-7K3Q-94MD``
+(which read as "young people"); they are the same stored references, and typing them with
+either prefix, or none, still finds them.
 
 - The first 7 characters are random (``secrets``): 31**7, about 27.5 billion
   possibilities, so references are neither sequential nor guessable, and the track
@@ -24,7 +27,9 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 BASE = len(ALPHABET)  # 31, a prime
 VALUES = {char: value for value, char in enumerate(ALPHABET)}
 LENGTH = 8
-PREFIX = "YP"
+PREFIX = "BD"
+# Prefixes accepted when typed: today's, and the one printed on earlier confirmations.
+ACCEPTED_PREFIXES = (PREFIX, "YP")
 
 assert BASE == 31 and not set("01ILO") & set(ALPHABET)
 
@@ -55,20 +60,22 @@ def new_reference(rng: Random | None = None) -> str:
 
 
 def format_reference(stored: str) -> str:
-    """'7K3Q94MD' -> 'YP-7K3Q-94MD'."""
+    """'7K3Q94MD' -> 'BD-7K3Q-94MD'."""
     return f"{PREFIX}-{stored[:4]}-{stored[4:]}"
 
 
 def parse_reference(typed: str | None) -> str | None:
     """What someone typed -> the stored form, or None if it cannot be a real reference.
 
-    Forgiving of case, spaces, dashes and a missing or present "YP" prefix:
-    'yp 7k3q 94md', 'YP-7K3Q-94MD' and '7k3q94md' all give '7K3Q94MD'. A wrong
-    check character gives None, so a typo is caught rather than matched elsewhere.
+    Forgiving of case, spaces, dashes and the prefix: "BD", the older "YP", or none.
+    'bd 7k3q 94md', 'BD-7K3Q-94MD', 'YP-7K3Q-94MD' and '7k3q94md' all give '7K3Q94MD'.
+    A wrong check character gives None, so a typo is caught rather than matched elsewhere.
     """
     if not typed or len(typed) > 64:
         return None
     cleaned = _SEPARATORS.sub("", typed).upper()
-    if len(cleaned) == LENGTH + len(PREFIX) and cleaned.startswith(PREFIX):
-        cleaned = cleaned[len(PREFIX):]
+    for prefix in ACCEPTED_PREFIXES:
+        if len(cleaned) == LENGTH + len(prefix) and cleaned.startswith(prefix):
+            cleaned = cleaned[len(prefix):]
+            break
     return cleaned if is_valid(cleaned) else None

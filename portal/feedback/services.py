@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -219,7 +220,10 @@ def store_equality_answers(state: dict) -> EqualityAnswers | None:
 
 # ---- tracking -----------------------------------------------------------------------
 
-STAGES = [("received", "Received"), ("in_review", "Being reviewed"), ("answered", "Answered")]
+# (status, what the track page calls it): the status is compared, the label only shown.
+STAGES = [("received", _l("Received")), ("in_review", _l("Being reviewed")), ("answered", _l("Answered"))]
+STATUS_LABELS = {"received": _l("Received"), "in_review": _l("Being reviewed"), "hidden": _l("Reviewed"),
+                 "answered": _l("Answered")}
 
 
 def track_view(submission: Submission) -> dict:
@@ -235,8 +239,7 @@ def track_view(submission: Submission) -> dict:
     today = uk_today()
     return {
         "status": status,
-        "label": {"received": "Received", "in_review": "Being reviewed", "hidden": "Reviewed",
-                  "answered": "Answered"}.get(status, "Received"),
+        "label": STATUS_LABELS.get(status, STATUS_LABELS["received"]),
         "reached": reached,
         "stages": STAGES,
         "hidden": status == "hidden",

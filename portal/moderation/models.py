@@ -16,29 +16,32 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import Area, Theme
 from portal.extensions import db
+from portal.i18n import N_
 from portal.staff.models import StaffUser
 from portal.timeutil import utcnow
 
-AUDIENCES = {"adult": "Adult", "young_person": "Young person"}
+# Labels are kept as plain text (marked with N_ so they are extracted) and translated
+# where they are shown: SAFEGUARDING_OUTCOMES also goes into the audit log.
+AUDIENCES = {"adult": N_("Adult"), "young_person": N_("Young person")}
 STATUSES = {
-    "received": "Received",
-    "in_review": "Being reviewed",
-    "answered": "Answered",
-    "hidden": "Hidden",
+    "received": N_("Received"),
+    "in_review": N_("Being reviewed"),
+    "answered": N_("Answered"),
+    "hidden": N_("Hidden"),
 }
 OPEN_STATUSES = ("received", "in_review")
 SAFEGUARDING_STATES = {
-    "none": "None",
-    "open": "Flagged, waiting for the safeguarding lead",
-    "escalated": "Escalated",
-    "cleared": "Cleared",
+    "none": N_("None"),
+    "open": N_("Flagged, waiting for the safeguarding lead"),
+    "escalated": N_("Escalated"),
+    "cleared": N_("Cleared"),
 }
 HELD_STATES = ("open", "escalated")  # flagged for safeguarding: never published
 SAFEGUARDING_OUTCOMES = {
-    "front_door": "Escalated to the Front Door / MASH",
-    "police": "Referred to the police",
-    "no_action": "No action needed",
-    "cleared": "Flag cleared: not a safeguarding concern",
+    "front_door": N_("Escalated to the Front Door / MASH"),
+    "police": N_("Referred to the police"),
+    "no_action": N_("No action needed"),
+    "cleared": N_("Flag cleared: not a safeguarding concern"),
 }
 
 

@@ -14,8 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from portal.i18n import N_
+
 REMOVED = "[removed]"
-KIND_LABELS = {"email": "email address", "phone": "phone number", "postcode": "postcode", "words": "words chosen by hand"}
+# Shown to moderators (translated where shown, with gettext); the keys go into the audit log.
+KIND_LABELS = {"email": N_("email address"), "phone": N_("phone number"), "postcode": N_("postcode"),
+               "words": N_("words chosen by hand")}
 
 # Characters people type in place of a plain space, dash or dot.
 _SPACES = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"

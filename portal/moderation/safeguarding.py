@@ -8,17 +8,19 @@ A wrong flag loses nothing; the lead can clear it.
 import re
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.moderation.models import SafeguardingPhrase
 
+# Category key (stored on items and phrases, compared) -> its label for staff (shown only).
 CATEGORIES = {
-    "child_at_risk": "A child may be at risk",
-    "abuse": "Abuse",
-    "self_harm": "Self-harm or suicide",
-    "threat": "A threat of violence",
-    "hate_crime": "Hate crime against a person",
+    "child_at_risk": _l("A child may be at risk"),
+    "abuse": _l("Abuse"),
+    "self_harm": _l("Self-harm or suicide"),
+    "threat": _l("A threat of violence"),
+    "hate_crime": _l("Hate crime against a person"),
 }
 
 DEFAULT_PHRASES = {
@@ -96,48 +98,50 @@ def seed_default_phrases() -> None:
 #
 # Shown calmly on the confirmation page when what someone wrote was flagged. Only
 # national services with long-standing public numbers; links are plain links (the page
-# makes no request to them).
+# makes no request to them). Titles, texts and link texts are shown to the public, so
+# they are translated; the names of the services, phone numbers and addresses are not.
 
 HELP = {
     "danger": {
-        "title": "If you or someone else is in danger right now",
-        "text": "Ask for the police or an ambulance.",
+        "title": _l("If you or someone else is in danger right now"),
+        "text": _l("Ask for the police or an ambulance."),
         "phone": "999",
     },
     "childline": {
-        "title": "Childline",
-        "text": "Talk to someone about anything, any time. It is free, and the call will not show on a phone bill.",
+        "title": _l("Childline"),
+        "text": _l("Talk to someone about anything, any time. It is free, and the call will not show on a "
+                   "phone bill."),
         "phone": "0800 1111",
         "link": "https://www.childline.org.uk/",
-        "link_text": "childline.org.uk (chat online)",
+        "link_text": _l("childline.org.uk (chat online)"),
     },
     "samaritans": {
-        "title": "Samaritans",
-        "text": "Free, day or night, if you are finding things hard or thinking about hurting yourself.",
+        "title": _l("Samaritans"),
+        "text": _l("Free, day or night, if you are finding things hard or thinking about hurting yourself."),
         "phone": "116 123",
         "link": "https://www.samaritans.org/",
         "link_text": "samaritans.org",
     },
     "nspcc": {
-        "title": "NSPCC helpline",
-        "text": "If you are worried about a child, talk to the NSPCC's trained staff.",
+        "title": _l("NSPCC helpline"),
+        "text": _l("If you are worried about a child, talk to the NSPCC’s trained staff."),
         "phone": "0808 800 5000",
         "link": "https://www.nspcc.org.uk/",
         "link_text": "nspcc.org.uk",
     },
     "domestic_abuse": {
-        "title": "National Domestic Abuse Helpline",
-        "text": "Free and confidential, 24 hours a day.",
+        "title": _l("National Domestic Abuse Helpline"),
+        "text": _l("Free and private, 24 hours a day."),
         "phone": "0808 2000 247",
     },
     "police": {
-        "title": "Police non-emergency number",
-        "text": "To report a crime that is not happening now, call 101.",
+        "title": _l("Police non-emergency number"),
+        "text": _l("To report a crime that is not happening now, call 101."),
         "phone": "101",
     },
     "true_vision": {
-        "title": "True Vision",
-        "text": "Report a hate crime online, without going to a police station.",
+        "title": _l("True Vision"),
+        "text": _l("Report a hate crime online, without going to a police station."),
         "link": "https://www.report-it.org.uk/",
         "link_text": "report-it.org.uk",
     },

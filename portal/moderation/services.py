@@ -7,9 +7,12 @@ caller commits once, so the log and the change are saved together or not at all.
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select
 
 from portal.extensions import db
+from portal.i18n import N_
 from portal.moderation.kinds import all_kinds, allows, kind_of
 from portal.moderation.models import (
     AUDIENCES,
@@ -30,24 +33,27 @@ from portal.timeutil import uk_today, utcnow
 
 PAGE_SIZE = 50
 NOTE_MAX = 2000
+NOTE_MAX_SHOWN = f"{NOTE_MAX:,}"  # as the messages write it: "2,000"
 REASON_MAX = 500
 
+# Labels marked with N_ and translated where shown: HIDE_REASONS' texts are saved into
+# `hidden_reason` (and the audit log), so they stay plain text.
 QUEUE_STATUSES = {
-    "open": "Waiting for an answer",
+    "open": N_("Waiting for an answer"),
     "received": STATUSES["received"],
     "in_review": STATUSES["in_review"],
     "answered": STATUSES["answered"],
     "hidden": STATUSES["hidden"],
-    "all": "Everything",
+    "all": N_("Everything"),
 }
-ORDERS = {"oldest": "Oldest first", "newest": "Newest first"}
+ORDERS = {"oldest": N_("Oldest first"), "newest": N_("Newest first")}
 HIDE_REASONS = {
-    "spam": "Spam or advertising",
-    "abusive": "Abusive or offensive",
-    "duplicate": "Sent more than once",
-    "personal": "Only personal details, nothing to answer",
-    "not_council": "Not something the council can answer",
-    "other": "Another reason (say below)",
+    "spam": N_("Spam or advertising"),
+    "abusive": N_("Abusive or offensive"),
+    "duplicate": N_("Sent more than once"),
+    "personal": N_("Only personal details, nothing to answer"),
+    "not_council": N_("Not something the council can answer"),
+    "other": N_("Another reason (say below)"),
 }
 
 
@@ -217,23 +223,25 @@ class ActionResult:
 
     @property
     def message(self) -> str:
-        done = len(self.changed)
-        noun = "item" if done == 1 else "items"
-        text = ACTION_DONE[self.action].format(n=done, items=noun)
+        """What happened, in the page's language (read while a request is being answered)."""
+        text = ACTION_DONE[self.action](len(self.changed))
         if self.skipped:
-            text += f" {len(self.skipped)} skipped: " + "; ".join(
-                f"{item.display_reference} ({why})" for item, why in self.skipped[:5]
+            text += " " + ngettext(
+                "%(num)d skipped: %(items)s", "%(num)d skipped: %(items)s", len(self.skipped),
+                items="; ".join(_("%(reference)s (%(why)s)", reference=item.display_reference, why=why)
+                                for item, why in self.skipped[:5]),
             ) + ("…" if len(self.skipped) > 5 else "")
         return text
 
 
+# What each action says it did, made when shown: plural forms differ between languages.
 ACTION_DONE = {
-    "review": "{n} {items} marked as reviewed.",
-    "hide": "{n} {items} hidden.",
-    "restore": "{n} {items} restored.",
-    "flag": "{n} {items} flagged for safeguarding.",
-    "clear_flag": "Safeguarding flag cleared on {n} {items}.",
-    "note": "Note added to {n} {items}.",
+    "review": lambda n: ngettext("%(num)d item marked as reviewed.", "%(num)d items marked as reviewed.", n),
+    "hide": lambda n: ngettext("%(num)d item hidden.", "%(num)d items hidden.", n),
+    "restore": lambda n: ngettext("%(num)d item restored.", "%(num)d items restored.", n),
+    "flag": lambda n: ngettext("%(num)d item flagged for safeguarding.", "%(num)d items flagged for safeguarding.", n),
+    "clear_flag": lambda n: ngettext("Safeguarding flag cleared on %(num)d item.", "Safeguarding flag cleared on %(num)d items.", n),
+    "note": lambda n: ngettext("Note added to %(num)d item.", "Note added to %(num)d items.", n),
 }
 
 
@@ -256,36 +264,37 @@ def audit_item(action: str, item: ModerationItem, before: dict, actor: StaffUser
 
 def _hidden_reason(reason: str, detail: str) -> str:
     if reason not in HIDE_REASONS:
-        raise ActionError("Choose why the items are being hidden.")
+        raise ActionError(_("Choose why the items are being hidden."))
     if reason == "other" and not detail.strip():
-        raise ActionError("Say why the items are being hidden.")
+        raise ActionError(_("Say why the items are being hidden."))
     if reason == "other":
         return detail.strip()[:REASON_MAX]
     return HIDE_REASONS[reason] + (": " + detail.strip()[:REASON_MAX] if detail.strip() else "")
 
 
 def _apply_one(action: str, item: ModerationItem, actor: StaffUser, hidden_reason: str, note: str, now) -> str | None:
-    """Change one item; the reason it was left alone, or None if it changed."""
+    """Change one item; the reason it was left alone (for the moderator), or None if it changed."""
     if action == "review":
         if not mark_reviewed(item, now):
-            return "already " + STATUSES.get(item.status, item.status).lower()
+            status = STATUSES.get(item.status)
+            return _("already %(status)s", status=_(status).lower() if status else item.status.lower())
     elif action == "hide":
         if item.status == "hidden":
-            return "already hidden"
+            return _("already hidden")
         item.status = "hidden"
         item.hidden_reason = hidden_reason
     elif action == "restore":
         if item.status != "hidden":
-            return "not hidden"
+            return _("not hidden")
         item.status = restored_status(item)
         item.hidden_reason = None
     elif action == "flag":
         if item.is_held:
-            return "already flagged"
+            return _("already flagged")
         item.safeguarding_state = "open"
     elif action == "clear_flag":
         if not item.is_held:
-            return "not flagged"
+            return _("not flagged")
         item.safeguarding_state = "cleared"
         db.session.add(SafeguardingAction(item_id=item.id, actor_id=actor.id, outcome="cleared",
                                           note=note.strip()[:NOTE_MAX]))
@@ -300,23 +309,23 @@ def apply_action(action: str, ids: list[int], actor: StaffUser, reason: str = ""
     Changes and flushes; the view commits (or rolls back on ActionError).
     """
     if action not in ACTION_DONE:
-        raise ActionError("That is not an action the queue knows.")
+        raise ActionError(_("That is not an action the queue knows."))
     reason, detail, note = clean_text(reason), clean_text(detail), clean_text(note)
     if not ids:
-        raise ActionError("Select at least one item first.")
+        raise ActionError(_("Select at least one item first."))
     hidden_reason = _hidden_reason(reason, detail) if action == "hide" else ""
     if action == "note":
         note = note.strip()
         if not note:
-            raise ActionError("Write the note first.")
+            raise ActionError(_("Write the note first."))
         if len(note) > NOTE_MAX:
-            raise ActionError(f"The note must be {NOTE_MAX:,} characters or fewer.")
+            raise ActionError(_("The note must be %(limit)s characters or fewer.", limit=NOTE_MAX_SHOWN))
 
     now = utcnow()
     result = ActionResult(action)
     for item in load_for_update(ids):
         before = snapshot(item)
-        why_not = "not possible for this kind" if not allows(item, action) else _apply_one(
+        why_not = _("not possible for this kind") if not allows(item, action) else _apply_one(
             action, item, actor, hidden_reason, note, now)
         if why_not:
             result.skipped.append((item, why_not))
@@ -332,12 +341,12 @@ def record_safeguarding_outcome(item: ModerationItem, outcome: str, note: str, a
     """What the safeguarding lead did. Clearing returns the item to normal moderation;
     any other outcome keeps it out of public view for good."""
     if outcome not in SAFEGUARDING_OUTCOMES:
-        raise ActionError("Choose what was done.")
+        raise ActionError(_("Choose what was done."))
     note = clean_text(note)
     if len(note) > NOTE_MAX:
-        raise ActionError(f"The note must be {NOTE_MAX:,} characters or fewer.")
+        raise ActionError(_("The note must be %(limit)s characters or fewer.", limit=NOTE_MAX_SHOWN))
     if not item.is_held:
-        raise ActionError("This item is not flagged for safeguarding.")
+        raise ActionError(_("This item is not flagged for safeguarding."))
     before = snapshot(item)
     item.safeguarding_state = "cleared" if outcome == "cleared" else "escalated"
     db.session.add(SafeguardingAction(item_id=item.id, actor_id=actor.id, outcome=outcome, note=note.strip()))
@@ -351,11 +360,11 @@ def save_public_text(item: ModerationItem, wording: str, remove_words: list[str]
     Returns the kinds of detail removed at this step.
     """
     if item.is_held:
-        raise ActionError("This item is held for the safeguarding lead and can never be published.")
+        raise ActionError(_("This item is held for the safeguarding lead and can never be published."))
     public, kinds = redact(clean_text(wording), [clean_text(word) for word in remove_words])
     public = public.strip()
     if not public:
-        raise ActionError("Enter the public wording.")
+        raise ActionError(_("Enter the public wording."))
     before = snapshot(item)
     item.public_text = public
     mark_reviewed(item)
@@ -424,7 +433,7 @@ def audit_page(filters: AuditFilters, page_size: int = 50) -> Page:
     if filters.actor:
         statement = statement.where(func.lower(AuditEvent.actor_email) == filters.actor.lower())
     if filters.subject:
-        kind, _, ident = filters.subject.partition(":")
+        kind, _colon, ident = filters.subject.partition(":")
         statement = statement.where(AuditEvent.subject_type == kind)
         if ident:
             statement = statement.where(AuditEvent.subject_id == ident)

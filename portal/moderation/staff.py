@@ -8,13 +8,14 @@ with its filters (303, Post/Redirect/Get).
 from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, N_
 from portal.moderation import bp
 from portal.moderation.forms import (
     NoteForm,
@@ -59,12 +60,13 @@ from portal.staff.auth import role_required
 from portal.timeutil import UK, as_aware, uk_today
 
 # (label, endpoint, hint, roles allowed): shown when registered and the person may use it.
+# Label and hint are translated when the page is made.
 STAFF_LINKS = [
-    ("Moderation queue", "moderation.queue", "Review, hide, redact and answer everything that came in.", ("moderator",)),
-    ("Safeguarding queue", "moderation.safeguarding", "Flagged items: record what was done.", ("safeguarding_lead",)),
-    ("Responses (we did)", "responses.manage", "Draft, publish and update \"you said, we did\" answers.", ("moderator",)),
-    ("Safeguarding words", "moderation.safeguarding_phrases", "The words and phrases that flag feedback for safeguarding.", ("safeguarding_lead",)),
-    ("Audit log", "moderation.audit_log", "Every staff action: who, what, when, before and after.", ("admin",)),
+    (N_("Moderation queue"), "moderation.queue", N_("Review, hide, redact and answer everything that came in."), ("moderator",)),
+    (N_("Safeguarding queue"), "moderation.safeguarding", N_("Flagged items: record what was done."), ("safeguarding_lead",)),
+    (N_("Responses (we did)"), "responses.manage", N_("Draft, publish and update \"you said, we did\" answers."), ("moderator",)),
+    (N_("Safeguarding words"), "moderation.safeguarding_phrases", N_("The words and phrases that flag feedback for safeguarding."), ("safeguarding_lead",)),
+    (N_("Audit log"), "moderation.audit_log", N_("Every staff action: who, what, when, before and after."), ("admin",)),
 ]
 
 
@@ -73,7 +75,7 @@ STAFF_LINKS = [
 def home():
     """Staff landing page: what this person may do, and what is waiting."""
     links = [
-        {"label": label, "href": url_for(endpoint), "hint": hint}
+        {"label": _(label), "href": url_for(endpoint), "hint": _(hint)}
         for label, endpoint, hint, roles in STAFF_LINKS
         if endpoint in current_app.view_functions and current_user.has_role(*roles)
     ]
@@ -138,7 +140,9 @@ def after_queue_action(message: str, ok: bool):
         )
     if ok:
         counts = landing_counts()
-        message += f" Now {counts['waiting']:,} waiting, {counts['overdue']:,} past the target answer time."
+        waiting, overdue = f"{counts['waiting']:,}", f"{counts['overdue']:,}"
+        message += " " + _("Now %(waiting)s waiting, %(overdue)s past the target answer time.",
+                           waiting=waiting, overdue=overdue)
     flash(message, "success" if ok else "info")
     return redirect(next_url, code=303)
 
@@ -227,9 +231,9 @@ def item(item_id: int):
             form.public_text.errors.append(str(error))
         else:
             db.session.commit()
-            message = "Public wording saved."
+            message = _("Public wording saved.")
             if removed_now:
-                message += " Also removed: " + ", ".join(KIND_LABELS[kind] for kind in removed_now) + "."
+                message += " " + _("Also removed: %(details)s.", details=", ".join(_(KIND_LABELS[kind]) for kind in removed_now))
             flash(message, "success")
             return redirect(url_for("moderation.item", item_id=item.id), code=303)
     return render(
@@ -240,7 +244,7 @@ def item(item_id: int):
         note_form=NoteForm(formdata=None),
         held=item.is_held,
         can_see_original=can_see_original,
-        auto_kinds=[KIND_LABELS[kind] for kind in auto_kinds],
+        auto_kinds=[_(KIND_LABELS[kind]) for kind in auto_kinds],
         notes=notes_for(item.id),
         history=history_for(item),
         safeguarding_actions=safeguarding_actions_for([item.id]).get(item.id, []),
@@ -286,7 +290,8 @@ def safeguarding_outcome(item_id: int):
             form.outcome.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Recorded for {item.display_reference}: {SAFEGUARDING_OUTCOMES[form.outcome.data]}.", "success")
+            flash(_("Recorded for %(reference)s: %(outcome)s.", reference=item.display_reference,
+                    outcome=_(SAFEGUARDING_OUTCOMES[form.outcome.data])), "success")
             return redirect(url_for("moderation.safeguarding"), code=303)
     return render(
         "moderation/safeguarding_outcome.html",
@@ -325,12 +330,15 @@ def safeguarding_phrases():
             abort(404)
         set_phrase_active(row, request.form.get("active") == "1")
         db.session.commit()
-        flash(f"“{row.phrase}” is {'in use again' if row.active else 'no longer used'}.", "success")
+        if row.active:
+            flash(_("“%(phrase)s” is in use again.", phrase=row.phrase), "success")
+        else:
+            flash(_("“%(phrase)s” is no longer used.", phrase=row.phrase), "success")
         return redirect(url_for("moderation.safeguarding_phrases"))
     if form.validate_on_submit():
         row = add_phrase(form.phrase.data, form.category.data)
         db.session.commit()
-        flash(f"“{row.phrase}” added. It applies to every message sent from now on.", "success")
+        flash(_("“%(phrase)s” added. It applies to every message sent from now on.", phrase=row.phrase), "success")
         return redirect(url_for("moderation.safeguarding_phrases"))
     grouped = {key: [p for p in phrases if p.category == key] for key in CATEGORIES}
     return render("moderation/safeguarding_phrases.html", form=form, grouped=grouped, categories=CATEGORIES)

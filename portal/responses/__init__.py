@@ -10,6 +10,7 @@ from portal.responses import public, staff  # noqa: E402,F401
 
 def init_app(app: Flask) -> None:
     from portal.core.contributions import PageSection, contribute
+    from portal.i18n import N_
     from portal.responses.demo import seed_demo_responses
     from portal.responses.services import latest_published, published_for_young_people
 
@@ -21,6 +22,6 @@ def init_app(app: Flask) -> None:
             PageSection("young_people", "responses/_young_people_answers.html",
                         lambda: {"responses": published_for_young_people(5)}),
         ],
-        public_nav=[(30, "You said, we did", "responses.index")],
+        public_nav=[(30, N_("You said, we did"), "responses.index")],
         demo_seeder=("responses", seed_demo_responses),
     )

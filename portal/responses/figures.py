@@ -16,6 +16,7 @@ an answer.
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal, format_percent, ngettext
 from sqlalchemy import Integer, case, cast, func, select
 
 from portal.extensions import db
@@ -37,7 +38,8 @@ class Figure:
 
     @property
     def share_text(self) -> str:
-        return "–" if self.share is None else f"{round(self.share * 100)}%"
+        """'30%', written the way the page's language writes a percentage."""
+        return "–" if self.share is None else format_percent(self.share)
 
     @property
     def median_days(self) -> float | None:
@@ -45,10 +47,13 @@ class Figure:
 
     @property
     def median_text(self) -> str:
+        """'9 days': half of the answered items were answered within this."""
         value = self.median_days
         if value is None:
             return "–"
-        return f"{value:g} day{'s' if value != 1 else ''}"
+        # The plural is chosen by a whole number (2.5 days reads as "days", like 3).
+        plural_by = int(value) if value == int(value) else 2
+        return ngettext("%(days)s day", "%(days)s days", plural_by, days=format_decimal(value))
 
 
 def median_from_histogram(histogram: dict) -> float | None:

@@ -4,39 +4,44 @@ people's summary. Drafts may be saved half done; publishing needs every field.""
 import re
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from portal.i18n import N_
 from portal.moderation.forms import ChoiceField, drop_nul
 from portal.responses.models import RESPONSE_STATUSES
 from portal.responses.services import ResponseFields, problems_for_publishing
 
+# Translated where they are shown (the edit page).
 STATUS_HINTS = {
-    "planned": "We have agreed to do it and said when.",
-    "in_progress": "Work has started.",
-    "done": "It has happened.",
-    "not_taken_forward": "We will not do it. You must say why.",
+    "planned": N_("We have agreed to do it and said when."),
+    "in_progress": N_("Work has started."),
+    "done": N_("It has happened."),
+    "not_taken_forward": N_("We will not do it. You must say why."),
 }
+DATE_PROBLEM = N_("The date must be a real date, for example 27 3 2026")
 
 
 class ResponseForm(FlaskForm):
-    you_said = TextAreaField("You said", filters=[drop_nul], validators=[Optional(), Length(max=2000, message="\"You said\" must be 2,000 characters or fewer")])
-    we_did = TextAreaField("We did", filters=[drop_nul], validators=[Optional(), Length(max=5000, message="\"We did\" must be 5,000 characters or fewer")])
-    status = ChoiceField("Status", choices=list(RESPONSE_STATUSES.items()), validators=[Optional()], default="planned",
-                         message="Choose the status")
-    reason = TextAreaField("Why it was not taken forward", filters=[drop_nul], validators=[Optional(), Length(max=2000, message="The reason must be 2,000 characters or fewer")])
-    responsible = StringField("Service or role responsible", filters=[drop_nul], validators=[Optional(), Length(max=200, message="The service or role must be 200 characters or fewer")])
-    action_day = StringField("Day", filters=[drop_nul], validators=[Optional(), Length(max=2)])
-    action_month = StringField("Month", filters=[drop_nul], validators=[Optional(), Length(max=2)])
-    action_year = StringField("Year", filters=[drop_nul], validators=[Optional(), Length(max=4)])
-    young_people_summary = TextAreaField("Summary for young people", filters=[drop_nul], validators=[Optional(), Length(max=1000, message="The young people's summary must be 1,000 characters or fewer")])
-    theme = ChoiceField("Theme", validators=[Optional()], message="Choose a theme from the list")
-    note = TextAreaField("What has changed", filters=[drop_nul], validators=[Optional(), Length(max=2000, message="The note must be 2,000 characters or fewer")])
+    you_said = TextAreaField(_l("You said"), filters=[drop_nul], validators=[Optional(), Length(max=2000, message=_l("\"You said\" must be 2,000 characters or fewer"))])
+    we_did = TextAreaField(_l("We did"), filters=[drop_nul], validators=[Optional(), Length(max=5000, message=_l("\"We did\" must be 5,000 characters or fewer"))])
+    status = ChoiceField(_l("Status"), choices=list(RESPONSE_STATUSES.items()),
+                         validators=[Optional()], default="planned", message=_l("Choose the status"))
+    reason = TextAreaField(_l("Why it was not taken forward"), filters=[drop_nul], validators=[Optional(), Length(max=2000, message=_l("The reason must be 2,000 characters or fewer"))])
+    responsible = StringField(_l("Service or role responsible"), filters=[drop_nul], validators=[Optional(), Length(max=200, message=_l("The service or role must be 200 characters or fewer"))])
+    action_day = StringField(_l("Day"), filters=[drop_nul], validators=[Optional(), Length(max=2)])
+    action_month = StringField(_l("Month"), filters=[drop_nul], validators=[Optional(), Length(max=2)])
+    action_year = StringField(_l("Year"), filters=[drop_nul], validators=[Optional(), Length(max=4)])
+    young_people_summary = TextAreaField(_l("Summary for young people"), filters=[drop_nul], validators=[Optional(), Length(max=1000, message=_l("The young people's summary must be 1,000 characters or fewer"))])
+    theme = ChoiceField(_l("Theme"), validators=[Optional()], message=_l("Choose a theme from the list"))
+    note = TextAreaField(_l("What has changed"), filters=[drop_nul], validators=[Optional(), Length(max=2000, message=_l("The note must be 2,000 characters or fewer"))])
 
     def __init__(self, themes, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.theme.choices = [("", "Something else (no theme)"), *[(t.slug, t.name) for t in themes]]
+        self.theme.choices = [("", _("Something else (no theme)")), *[(t.slug, t.local_name) for t in themes]]
         self._theme_ids = {t.slug: t.id for t in themes}
 
     @classmethod
@@ -64,11 +69,11 @@ class ResponseForm(FlaskForm):
         if not any(parts):
             return None
         if not all(re.fullmatch(r"[0-9]{1,4}", part) for part in parts) or len(parts[2]) != 4:
-            raise ValueError("The date must be a real date, for example 27 3 2026")
+            raise ValueError(DATE_PROBLEM)
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
-            raise ValueError("The date must be a real date, for example 27 3 2026") from None
+            raise ValueError(DATE_PROBLEM) from None
 
     def fields(self) -> ResponseFields:
         """The values, for the service. Call after validate(); a bad date is an error there."""
@@ -91,12 +96,12 @@ class ResponseForm(FlaskForm):
         """WTForms validation, the date, and (for publishing) every required field."""
         valid = self.validate()
         if self.status.data and self.status.data not in RESPONSE_STATUSES:
-            self.status.errors = ["Choose the status"]
+            self.status.errors = [_("Choose the status")]
             valid = False
         try:
             self.action_date()
         except ValueError as error:
-            self.action_day.errors = [str(error)]
+            self.action_day.errors = [_(str(error))]
             valid = False
         if publishing:
             field_for = {"action_date": "action_day"}

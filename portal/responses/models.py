@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,11 +10,12 @@ from portal.core.models import Theme
 from portal.extensions import db
 from portal.timeutil import utcnow
 
+# Status -> what people read, translated where it is shown. The keys are what is stored.
 RESPONSE_STATUSES = {
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "not_taken_forward": "Not taken forward",
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "not_taken_forward": _l("Not taken forward"),
 }
 
 

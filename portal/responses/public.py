@@ -1,10 +1,13 @@
 """You said, we did: the public pages, the termly reports and the feed."""
 
-from flask import abort, current_app, make_response, request
-from sqlalchemy import select
+from datetime import date
+
+from flask import abort, make_response, request
+from sqlalchemy import func, select
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
+from portal.i18n import current_language
 from portal.responses import bp
 from portal.responses.feed import build_feed
 from portal.responses.figures import term_figures
@@ -17,10 +20,11 @@ from portal.responses.services import (
     updates_for,
     what_people_said,
 )
-from portal.responses.terms import REPORT_MONTHS, Term, recent_terms, term_for
+from portal.responses.terms import REPORT_MONTHS, Term, first_report_term, term_for, terms_since
 from portal.shared import cache
 from portal.shared.fragments import render
-from portal.timeutil import as_aware, uk_today
+from portal.shared.links import public_base_url
+from portal.timeutil import UK, as_aware, uk_today
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -36,6 +40,13 @@ def _public(response):
     return response
 
 
+def _first_report_term(today: date) -> Term:
+    """The first term with a report: the term of the first published answer (one query).
+    Reports before it would all be empty, so they do not exist and nothing links to them."""
+    first = db.session.scalar(select(func.min(Response.published_at)).where(Response.state == "published"))
+    return first_report_term(as_aware(first).astimezone(UK).date() if first else None, today)
+
+
 # ---- public pages ---------------------------------------------------------------------
 
 
@@ -47,7 +58,8 @@ def index():
     area_ids = {a.slug: a.id for a in areas}
     filters = PublicFilters.read(request.args, theme_ids, area_ids)
     page = public_page(filters, theme_ids, area_ids)
-    term = term_for(uk_today())
+    today = uk_today()
+    term = term_for(today)
     figures, total = term_figures(term)
     return _public(render(
         "responses/index.html",
@@ -63,8 +75,8 @@ def index():
         term=term,
         figures=figures,
         total=total,
-        theme_names={t.id: t.name for t in themes},
-        reports=recent_terms(4)[1:],
+        theme_names={t.id: t.local_name for t in themes},
+        reports=terms_since(_first_report_term(today), today)[1:],
     ))
 
 
@@ -83,6 +95,7 @@ def show(response_id: int):
         young=young,
         quotes=quotes,
         statuses=RESPONSE_STATUSES,
+        first_note=FIRST_PUBLISHED,
     ))
 
 
@@ -95,14 +108,19 @@ def report(year: int, month: int):
     today = uk_today()
     if term.first_day > today:
         abort(404)
+    first = _first_report_term(today)
+    if term < first:  # before anything was published: no report, and no link to one
+        abort(404)
     if request.cookies:  # a signed-in person's page may carry a message for them alone
-        return _public(_render_report(term, today))
-    # Every visitor without a cookie sees the same report: render it once a minute.
-    page = cache.get_or_set(("report", str(db.engine.url), term, today), lambda: _render_report(term, today))
+        return _public(_render_report(term, today, first))
+    # Every visitor without a cookie sees the same report in their language: render it
+    # once a minute for each language.
+    key = ("report", str(db.engine.url), term, today, first, current_language().code)
+    page = cache.get_or_set(key, lambda: _render_report(term, today, first))
     return _public(page)
 
 
-def _render_report(term: Term, today) -> str:
+def _render_report(term: Term, today, first: Term) -> str:
     rows = db.session.execute(
         select(ResponseUpdate, Response)
         .join(Response, Response.id == ResponseUpdate.response_id)
@@ -129,11 +147,11 @@ def _render_report(term: Term, today) -> str:
         first_note=FIRST_PUBLISHED,
         figures=figures,
         total=total,
-        theme_names={t.id: t.name for t in themes},
+        theme_names={t.id: t.local_name for t in themes},
         statuses=RESPONSE_STATUSES,
         in_progress=term.last_day >= today,
         today=today,
-        previous=term.previous,
+        previous=term.previous if term.previous >= first else None,
         following=term.following if term.following.first_day <= today else None,
     )
 
@@ -146,7 +164,7 @@ def feed():
         .order_by(Response.published_at.desc(), Response.id.desc()).limit(50)
     ).unique())
     updated = max((r.updated_at or r.published_at for r in responses), default=None)
-    body = build_feed(responses, current_app.config.get("PUBLIC_BASE_URL", request.host_url), updated)
+    body = build_feed(responses, public_base_url(), updated)
     response = make_response(body)
     response.mimetype = "application/atom+xml"
     return _public(response)

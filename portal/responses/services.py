@@ -9,9 +9,12 @@ Either all of it is saved or none of it. Services change and flush; the view com
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from portal.extensions import db
+from portal.i18n import N_
 from portal.moderation.kinds import kind_of
 from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import remove_details_of
@@ -24,8 +27,8 @@ from portal.staff.models import StaffUser
 from portal.timeutil import utcnow
 
 PUBLIC_PAGE_SIZE = 20
-FIRST_PUBLISHED = "First published"  # the note on a response's first update
-AUDIENCE_FILTERS = {"adults": "Adults", "young-people": "Young people"}
+FIRST_PUBLISHED = N_("First published")  # the note on a response's first update (stored: translated where shown)
+AUDIENCE_FILTERS = {"adults": _l("Adults"), "young-people": _l("Young people")}  # labels translated where shown
 MAX_LINKED = 500
 
 
@@ -75,15 +78,15 @@ def response_snapshot(response: Response) -> dict:
 
 
 def why_not_linkable(item: ModerationItem, response_id: int | None = None) -> str | None:
-    """Why an item cannot be part of a response, or None if it can."""
+    """Why an item cannot be part of a response (for the moderator), or None if it can."""
     if item.is_held:
-        return "flagged for safeguarding"
+        return _("flagged for safeguarding")
     if item.status == "hidden":
-        return "hidden"
+        return _("hidden")
     if "answer" not in kind_of(item).actions:
-        return "not something an answer can cover"
+        return _("not something an answer can cover")
     if item.response_id is not None and item.response_id != response_id:
-        return "already part of another answer"
+        return _("already part of another answer")
     return None
 
 
@@ -94,9 +97,9 @@ def create_draft(ids: list[int], actor: StaffUser) -> tuple[Response, list[tuple
     none of them can be answered.
     """
     if not ids:
-        raise ResponseError("Select the items this answer is for first.")
+        raise ResponseError(_("Select the items this answer is for first."))
     if len(ids) > MAX_LINKED:
-        raise ResponseError(f"One answer can cover at most {MAX_LINKED} items.")
+        raise ResponseError(_("One answer can cover at most %(limit)s items.", limit=MAX_LINKED))
     submissions = load_for_update(ids)
     usable, skipped = [], []
     for submission in submissions:
@@ -106,8 +109,8 @@ def create_draft(ids: list[int], actor: StaffUser) -> tuple[Response, list[tuple
         else:
             usable.append(submission)
     if not usable:
-        raise ResponseError("None of the selected items can be answered: " + "; ".join(
-            f"{s.display_reference} is {why}" for s, why in skipped[:5]) + ".")
+        raise ResponseError(_("None of the selected items can be answered: %(items)s.", items="; ".join(
+            _("%(reference)s is %(why)s", reference=s.display_reference, why=why) for s, why in skipped[:5])))
     themes = [s.theme_id for s in usable if s.theme_id]
     response = Response(
         theme_id=max(set(themes), key=themes.count) if themes else None,
@@ -164,17 +167,17 @@ def problems_for_publishing(fields: ResponseFields) -> dict[str, str]:
     """Field name -> what is missing, for a response that is about to be public."""
     problems = {}
     if not fields.you_said.strip():
-        problems["you_said"] = "Enter what people said, in a short summary"
+        problems["you_said"] = _("Enter what people said, in a short summary")
     if not fields.we_did.strip():
-        problems["we_did"] = "Enter what was done or will be done"
+        problems["we_did"] = _("Enter what was done or will be done")
     if fields.status not in RESPONSE_STATUSES:
-        problems["status"] = "Choose the status"
+        problems["status"] = _("Choose the status")
     if fields.status == "not_taken_forward" and not fields.reason.strip():
-        problems["reason"] = "Enter the reason it was not taken forward: people asked to know why"
+        problems["reason"] = _("Enter the reason it was not taken forward: people asked to know why")
     if not fields.responsible.strip():
-        problems["responsible"] = "Enter the service or role responsible"
+        problems["responsible"] = _("Enter the service or role responsible")
     if fields.action_date is None:
-        problems["action_date"] = "Enter the date it was done or will be done"
+        problems["action_date"] = _("Enter the date it was done or will be done")
     return problems
 
 
@@ -206,7 +209,7 @@ def apply_fields(response: Response, fields: ResponseFields, submissions: list[M
 
 def save_draft(response: Response, fields: ResponseFields, actor: StaffUser) -> list[str]:
     if response.state != "draft":
-        raise ResponseError("This answer is already published: post an update instead.")
+        raise ResponseError(_("This answer is already published: post an update instead."))
     before = response_snapshot(response)
     removed = apply_fields(response, fields, linked_items(response.id))
     audit.record("response.save_draft", "response", response.id, before=before, after=response_snapshot(response), actor=actor)
@@ -216,18 +219,18 @@ def save_draft(response: Response, fields: ResponseFields, actor: StaffUser) -> 
 def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tuple[int, list[str]]:
     """Publish a draft: everything in one transaction. Returns (emails queued, kinds removed)."""
     if response.state != "draft":
-        raise ResponseError("This answer is already published.")
+        raise ResponseError(_("This answer is already published."))
     problems = problems_for_publishing(fields)
     if problems:
         raise ResponseError(next(iter(problems.values())))
     submissions = load_for_update([s.id for s in linked_items(response.id)])
     if not submissions:
-        raise ResponseError("This answer is not linked to any feedback. Start it from the queue with \"Answer selected\".")
+        raise ResponseError(_("This answer is not linked to any feedback. Start it from the queue with \"Answer selected\"."))
     blocked = [(s, why_not_linkable(s, response.id)) for s in submissions]
     blocked = [(s, why) for s, why in blocked if why]
     if blocked:
-        raise ResponseError("Remove these from the answer before publishing: " + "; ".join(
-            f"{s.display_reference} ({why})" for s, why in blocked) + ".")
+        raise ResponseError(_("Remove these from the answer before publishing: %(items)s.", items="; ".join(
+            _("%(reference)s (%(why)s)", reference=s.display_reference, why=why) for s, why in blocked)))
     before = response_snapshot(response)
     removed = apply_fields(response, fields, submissions)
     now = utcnow()
@@ -255,16 +258,16 @@ def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tup
 def post_update(response: Response, fields: ResponseFields, note: str, actor: StaffUser) -> list[str]:
     """Change a published answer: the change is kept as a dated update shown on its page."""
     if response.state != "published":
-        raise ResponseError("Only a published answer can be updated.")
+        raise ResponseError(_("Only a published answer can be updated."))
     problems = problems_for_publishing(fields)
     if problems:
         raise ResponseError(next(iter(problems.values())))
     if len(note) > 2000:
-        raise ResponseError("The note about what changed must be 2,000 characters or fewer.")
+        raise ResponseError(_("The note about what changed must be 2,000 characters or fewer."))
     submissions = linked_items(response.id)
     before = response_snapshot(response)
     removed = apply_fields(response, fields, submissions)
-    note_text, _ = _clean(note, _originals(submissions))
+    note_text, _kinds = _clean(note, _originals(submissions))
     now = utcnow()
     response.updated_at = now
     db.session.add(ResponseUpdate(response_id=response.id, published_at=now, status=response.status,
@@ -278,9 +281,9 @@ def post_update(response: Response, fields: ResponseFields, note: str, actor: St
 def unlink(response: Response, item: ModerationItem, actor: StaffUser) -> None:
     """Take one item out of a draft answer (it goes back to the queue)."""
     if response.state != "draft":
-        raise ResponseError("Items cannot be taken out of a published answer.")
+        raise ResponseError(_("Items cannot be taken out of a published answer."))
     if item.response_id != response.id:
-        raise ResponseError("That item is not part of this answer.")
+        raise ResponseError(_("That item is not part of this answer."))
     before = snapshot(item)
     item.response_id = None
     audit_item("unlink", item, before, actor)
@@ -291,7 +294,7 @@ def unlink(response: Response, item: ModerationItem, actor: StaffUser) -> None:
 def delete_draft(response: Response, actor: StaffUser) -> None:
     """Throw a draft away; its submissions go back to the queue unanswered."""
     if response.state != "draft":
-        raise ResponseError("A published answer cannot be deleted.")
+        raise ResponseError(_("A published answer cannot be deleted."))
     for item in linked_items(response.id):
         before = snapshot(item)
         item.response_id = None
@@ -353,15 +356,17 @@ def updates_for(response_ids: list[int]) -> dict[int, list[ResponseUpdate]]:
     return found
 
 
-def what_people_said(response_id: int) -> tuple[int, int, list[str]]:
+def what_people_said(response_id: int) -> tuple[int, int, list[tuple[str, str]]]:
     """(how many items it answers, how many from young people, the approved public
-    wording of those that may be shown). One query; never the original text."""
+    wording of those that may be shown, each with the language it was written in).
+    One query; never the original text."""
     rows = db.session.execute(
-        select(ModerationItem.audience, ModerationItem.public_text, ModerationItem.may_be_public.label("shown"))
+        select(ModerationItem.audience, ModerationItem.public_text, ModerationItem.language,
+               ModerationItem.may_be_public.label("shown"))
         .where(ModerationItem.response_id == response_id, ModerationItem.can_be_public)
         .order_by(ModerationItem.created_at, ModerationItem.id)
     ).all()
-    quotes = [r.public_text for r in rows if r.shown and r.public_text]
+    quotes = [(r.public_text, r.language) for r in rows if r.shown and r.public_text]
     return len(rows), sum(1 for r in rows if r.audience == "young_person"), quotes
 
 

@@ -2,6 +2,8 @@
 under /moderate/responses. Every route is behind sign-in with the moderator role."""
 
 from flask import abort, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.core.models import ordered_themes
@@ -12,6 +14,7 @@ from portal.responses import bp
 from portal.responses.forms import STATUS_HINTS, ResponseForm
 from portal.responses.models import RESPONSE_STATUSES, Response
 from portal.responses.services import (
+    FIRST_PUBLISHED,
     ResponseError,
     count_linked,
     create_draft,
@@ -55,9 +58,10 @@ def create():
         db.session.rollback()
         return _back_to_queue(str(error))
     db.session.commit()
-    message = "Draft answer started."
+    message = _("Draft answer started.")
     if skipped:
-        message += " Left out: " + "; ".join(f"{s.display_reference} ({why})" for s, why in skipped[:5]) + "."
+        message += " " + _("Left out: %(items)s.", items="; ".join(
+            _("%(reference)s (%(why)s)", reference=s.display_reference, why=why) for s, why in skipped[:5]))
     flash(message, "success")
     target = url_for("responses.edit", response_id=response.id)
     if wants_fragment():
@@ -97,6 +101,8 @@ def _edit_page(response: Response, form: ResponseForm, problem: str | None = Non
         submissions=submissions,
         updates=updates_for([response.id]).get(response.id, []) if response.state == "published" else [],
         status_hints=STATUS_HINTS,
+        statuses=RESPONSE_STATUSES,
+        first_note=FIRST_PUBLISHED,
         problem=problem,
         has_errors=bool(problem),
     )
@@ -113,7 +119,8 @@ def edit(response_id: int):
 def _removed_message(kinds: list[str]) -> str:
     if not kinds:
         return ""
-    return " Personal details from the original feedback were taken out: " + ", ".join(KIND_LABELS[k] for k in kinds) + "."
+    return " " + _("Personal details from the original feedback were taken out: %(details)s.",
+                   details=", ".join(_(KIND_LABELS[k]) for k in kinds))
 
 
 @bp.post("/moderate/responses/<int:response_id>")
@@ -129,10 +136,10 @@ def save(response_id: int):
     try:
         if publishing:
             removed = post_update(response, form.fields(), form.note.data or "", actor)
-            message = "Update published."
+            message = _("Update published.")
         else:
             removed = save_draft(response, form.fields(), actor)
-            message = "Draft saved."
+            message = _("Draft saved.")
     except ResponseError as error:
         db.session.rollback()
         return _edit_page(response, form, problem=str(error))
@@ -155,7 +162,8 @@ def publish_response(response_id: int):
         db.session.rollback()
         return _edit_page(response, form, problem=str(error))
     db.session.commit()
-    flash(f"Published. {queued} {'person' if queued == 1 else 'people'} will be emailed that their feedback was answered."
+    flash(ngettext("Published. %(num)d person will be emailed that their feedback was answered.",
+                   "Published. %(num)d people will be emailed that their feedback was answered.", queued)
           + _removed_message(removed), "success")
     return redirect(url_for("responses.edit", response_id=response.id), code=303)
 
@@ -176,7 +184,7 @@ def unlink_submission(response_id: int):
         flash(str(error), "info")
     else:
         db.session.commit()
-        flash(f"{submission.display_reference} taken out of this answer.", "success")
+        flash(_("%(reference)s taken out of this answer.", reference=submission.display_reference), "success")
     return redirect(url_for("responses.edit", response_id=response.id), code=303)
 
 
@@ -192,6 +200,6 @@ def delete(response_id: int):
         flash(str(error), "info")
         return redirect(url_for("responses.edit", response_id=response_id), code=303)
     db.session.commit()
-    flash("Draft deleted. Its items are back in the queue.", "success")
+    flash(_("Draft deleted. Its items are back in the queue."), "success")
     return redirect(url_for("responses.manage"), code=303)
 

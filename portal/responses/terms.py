@@ -14,11 +14,30 @@ Boundaries are at midnight UK time.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from flask_babel import gettext as _
+
 from portal.timeutil import UK, uk_today
 
 REPORT_MONTHS = (3, 7, 12)
 _FIRST_MONTH = {3: 1, 7: 4, 12: 8}
-_NAMES = {3: "January to March", 7: "April to July", 12: "August to December"}
+
+
+# Whole phrases, so each language words them its own way. The year is passed as text:
+# a number formatted by language would read "2,026".
+def _label(month: int, year: str) -> str:
+    if month == 3:
+        return _("January to March %(year)s", year=year)
+    if month == 7:
+        return _("April to July %(year)s", year=year)
+    return _("August to December %(year)s", year=year)
+
+
+def _title(month: int, year: str) -> str:
+    if month == 3:
+        return _("March %(year)s report", year=year)
+    if month == 7:
+        return _("July %(year)s report", year=year)
+    return _("December %(year)s report", year=year)
 
 
 @dataclass(frozen=True, order=True)
@@ -50,11 +69,13 @@ class Term:
 
     @property
     def label(self) -> str:
-        return f"{_NAMES[self.month]} {self.year}"
+        """'August to December 2026', in the page's language."""
+        return _label(self.month, str(self.year))
 
     @property
     def title(self) -> str:
-        return f"{date(self.year, self.month, 1):%B} {self.year} report"
+        """'December 2026 report', in the page's language."""
+        return _title(self.month, str(self.year))
 
     @property
     def following(self) -> "Term":
@@ -87,7 +108,26 @@ def recent_terms(count: int, today: date | None = None) -> list[Term]:
     """The current term and the ones before it, newest first."""
     term = term_for(today or uk_today())
     terms = []
-    for _ in range(count):
+    for _step in range(count):
+        terms.append(term)
+        term = term.previous
+    return terms
+
+
+def first_report_term(first_published: date | None, today: date | None = None) -> Term:
+    """The first term with a report: the one the first answer was published in (UK date).
+    With nothing published yet, the current term (its report says so)."""
+    current = term_for(today or uk_today())
+    if first_published is None:
+        return current
+    return min(term_for(first_published), current)
+
+
+def terms_since(first: Term, today: date | None = None) -> list[Term]:
+    """Every term from `first` to the current one, newest first: the reports that exist."""
+    term = term_for(today or uk_today())
+    terms = []
+    while term >= first:
         terms.append(term)
         term = term.previous
     return terms

@@ -1,7 +1,10 @@
 """Form fields more than one capability uses."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import ValidationError
+
+CHOOSE_ONE = _l("Choose one of the options")
 
 
 class ChoiceField(StringField):
@@ -11,7 +14,7 @@ class ChoiceField(StringField):
     pairs and checks the value itself.
     """
 
-    def __init__(self, label=None, validators=None, choices=(), message="Choose one of the options", **kwargs):
+    def __init__(self, label=None, validators=None, choices=(), message=CHOOSE_ONE, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.choices = list(choices)
         self.message = message

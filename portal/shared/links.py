@@ -1,7 +1,23 @@
-"""Links that leave the site: in emails and the Atom feed, absolute, on the public address."""
+"""Links that leave the site: in emails, the receipt and the Atom feed, absolute.
 
-from flask import current_app
+In production the public address is a setting (PUBLIC_BASE_URL, required). In
+development it follows the address the portal is served on, so links work whatever
+port `make run` uses.
+"""
+
+from flask import current_app, has_request_context, request
+
+DEVELOPMENT_FALLBACK = "http://127.0.0.1:5000"  # a command run outside any request
+
+
+def public_base_url() -> str:
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return DEVELOPMENT_FALLBACK
 
 
 def public_url(path: str) -> str:
-    return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
+    return public_base_url() + path

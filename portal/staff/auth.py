@@ -3,14 +3,18 @@
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.extensions import db, login_manager
+from portal.i18n import N_
 from portal.shared.pages import staff
 from portal.staff.models import StaffUser
 
 login_manager.login_view = "staff.login"
-login_manager.login_message = "Sign in to see that page."
+# Kept as plain text (it is flashed into the session) and translated when it is flashed.
+login_manager.login_message = N_("Sign in to see that page.")
+login_manager.localize_callback = gettext
 login_manager.login_message_category = "info"
 
 

@@ -7,14 +7,16 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.i18n import N_
 from portal.timeutil import utcnow
 
 ROLES = ("facilitator", "moderator", "safeguarding_lead", "admin")
+# Plain text (the command line prints them too), translated where a page shows them.
 ROLE_LABELS = {
-    "facilitator": "Facilitator",
-    "moderator": "Moderator",
-    "safeguarding_lead": "Safeguarding lead",
-    "admin": "Admin",
+    "facilitator": N_("Facilitator"),
+    "moderator": N_("Moderator"),
+    "safeguarding_lead": N_("Safeguarding lead"),
+    "admin": N_("Admin"),
 }
 
 

@@ -2,9 +2,11 @@
 
 import segno
 from flask import current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import db, limiter
+from portal.i18n import N_
 from portal.shared.fragments import render
 from portal.shared.pages import staff
 from portal.shared.redirects import safe_next
@@ -21,8 +23,9 @@ from portal.staff.services import (
     verify_code,
 )
 
-GENERIC_FAILURE = "The email address or password is not right"
-LOCKED = "This account is locked because of too many wrong attempts. Try again in 15 minutes, or ask an admin to help."
+# Translated when they are shown (_(LOCKED)).
+GENERIC_FAILURE = N_("The email address or password is not right")
+LOCKED = N_("This account is locked because of too many wrong attempts. Try again in 15 minutes, or ask an admin to help.")
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,16 +51,16 @@ def login():
         if user is not None and is_locked(user):
             audit.record("sign_in.refused_locked", "staff_user", user.id, actor=user)
             db.session.commit()
-            form.password.errors.append(LOCKED)
+            form.password.errors.append(_(LOCKED))
         elif not check_password(user, form.password.data) or not user.active:
             if user is not None:
                 if register_failure(user, "password"):
-                    form.password.errors.append(LOCKED)
+                    form.password.errors.append(_(LOCKED))
                     return render("staff/login.html", form=form), 200
             else:
                 audit.record("sign_in.failed", detail="unknown email")
                 db.session.commit()
-            form.password.errors.append(GENERIC_FAILURE)
+            form.password.errors.append(_(GENERIC_FAILURE))
         else:
             session["pending_staff_id"] = user.id
             session["pending_next"] = _safe_next(request.args.get("next"))
@@ -78,14 +81,14 @@ def code():
     form = CodeForm()
     if form.validate_on_submit():
         if is_locked(user):
-            form.code.errors.append(LOCKED)
+            form.code.errors.append(_(LOCKED))
         elif verify_code(user, form.code.data):
             return _complete_sign_in(user)
         elif register_failure(user, "code"):
             session.pop("pending_staff_id", None)
-            form.code.errors.append(LOCKED)
+            form.code.errors.append(_(LOCKED))
         else:
-            form.code.errors.append("The code is not right. Check your authenticator app and enter the code it shows now")
+            form.code.errors.append(_("The code is not right. Check your authenticator app and enter the code it shows now"))
     return render("staff/code.html", form=form)
 
 
@@ -109,7 +112,7 @@ def setup_code():
             session.pop("pending_totp_secret", None)
             return _complete_sign_in(user)
         db.session.rollback()
-        form.code.errors.append("The code is not right. Check the app shows Your Place Bradford and enter the code it shows now")
+        form.code.errors.append(_("The code is not right. Check the app shows Your Place Bradford and enter the code it shows now"))
     qr = segno.make(provisioning_uri(user, secret), error="m")
     return render(
         "staff/setup_code.html",

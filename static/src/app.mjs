@@ -82,3 +82,20 @@ initGovuk(document)
 htmx.onLoad((element) => {
   if (element !== document.body) initGovuk(element)
 })
+
+// "Print this page" buttons are in the page hidden: they only work with JavaScript,
+// so they appear only when it runs (without it, the page says to use the browser's
+// print option).
+function initPrintButtons (scope) {
+  for (const button of scope.querySelectorAll('[data-yp-print]')) {
+    if (button.dataset.ypPrintReady) continue
+    button.dataset.ypPrintReady = 'true'
+    button.hidden = false
+    button.addEventListener('click', () => window.print())
+  }
+}
+
+initPrintButtons(document)
+htmx.onLoad((element) => {
+  if (element !== document.body && element.querySelectorAll) initPrintButtons(element)
+})

@@ -42,6 +42,57 @@ def test_theme_to_pillar_link_is_data_an_admin_can_change(app_ctx, client):
         db.session.commit()
 
 
+def main_text(client, path: str) -> str:
+    page = BeautifulSoup(client.get(path).data, "html.parser")
+    return " ".join(page.select_one("main").get_text(" ", strip=True).split())
+
+
+def test_home_says_topics_in_plain_words_not_strategy_jargon(client):
+    text = main_text(client, "/")
+    assert "seven topics" in text.lower()
+    for jargon in ("theme", "pillar", "Stronger Communities Strategy"):
+        assert jargon.lower() not in text.lower(), jargon
+
+
+def test_cookies_page_lists_the_language_cookie_without_a_table(client):
+    from portal.i18n import COOKIE, COOKIE_DAYS
+
+    page = BeautifulSoup(client.get("/cookies").data, "html.parser")
+    main = page.select_one("main")
+    # A table's narrow columns broke words letter by letter on a 360px phone.
+    assert not main.select("table") and len(main.select(".govuk-summary-list")) == 2
+    names = [dd.get_text(strip=True) for dt, dd in zip(main.select("dt"), main.select("dd"), strict=True)
+             if dt.get_text(strip=True) == "Name"]
+    assert names == ["yp_session", COOKIE]
+    language = main.select(".govuk-summary-list")[1].get_text(" ", strip=True)
+    assert "remembers the language you chose" in language and "Only when you choose a language" in language
+    assert COOKIE_DAYS == 365 and "1 year" in language
+    assert "cookie banner" in main.get_text()
+
+
+def test_privacy_notice_starts_plain_and_names_the_data_protection_officer(client):
+    page = BeautifulSoup(client.get("/privacy").data, "html.parser")
+    main = page.select_one("main")
+    assert not main.select("table")
+    text = " ".join(main.get_text(" ", strip=True).split())
+    summary = text.index("The short version")
+    for plain in ("What we keep:", "Why:", "How long:", "Who sees it:", "To see, change or delete it:"):
+        assert summary < text.index(plain) < text.index("public task"), plain
+    assert text.index("public task") > text.index("Our Data Protection Officer")  # the law comes last
+    assert main.select_one("a[href='mailto:dataprotection@bradford.gov.uk']")
+    assert "City Hall, Centenary Square, Bradford BD1 1HY" in text
+
+
+def test_accessibility_statement_lists_the_problems_it_admits_to(client):
+    page = BeautifulSoup(client.get("/accessibility").data, "html.parser")
+    text = " ".join(page.select_one("main").get_text(" ", strip=True).split())
+    assert "partially compliant" in text
+    heading = next(h for h in page.select("main h3") if h.get_text(strip=True) == "Non-compliance with the accessibility regulations")
+    failures = heading.find_next_sibling("ul").select("li")
+    assert failures and all("WCAG 2.2 success criterion" in li.get_text() and "by " in li.get_text() for li in failures)
+    assert "qualified translator" in text and "Urdu" in text
+
+
 def test_healthz_is_plain_text(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -99,21 +150,26 @@ def test_pages_without_forms_set_no_cookie(client):
 
 
 @pytest.mark.parametrize(
-    "code, make",
+    "code, make, happened, what_to_do",
     [
-        (404, lambda c: c.get("/no-such-page")),
-        (405, lambda c: c.post("/healthz")),
-        (400, lambda c: c.post("/staff/login", data={"email": "a@b.c", "password": "x"})),  # no CSRF token
-        (413, lambda c: c.post("/staff/login", data={"email": "x" * 70000})),
+        (404, lambda c: c.get("/no-such-page"), "Page not found", "check it is right"),
+        (405, lambda c: c.post("/healthz"), "Sorry, that did not work", "Go back and try again"),
+        (400, lambda c: c.post("/staff/login", data={"email": "a@b.c", "password": "x"}),  # no CSRF token
+         "Your form could not be sent", "Go back, reload the page and try again"),
+        (413, lambda c: c.post("/staff/login", data={"email": "x" * 70000}), "What you sent is too big",
+         "Make it shorter and try again"),
     ],
 )
-def test_error_pages_are_friendly_pages_with_the_right_status(client, code, make):
+def test_error_pages_say_what_happened_and_what_to_do_with_the_right_status(client, code, make, happened, what_to_do):
     response = make(client)
-    assert response.status_code == code
+    assert response.status_code == code  # the status stays; the page speaks in words, not codes
     page = BeautifulSoup(response.data, "html.parser")
-    assert page.select_one("main h1").get_text(strip=True)
+    assert page.select_one("main h1").get_text(strip=True) == happened
     assert page.select_one("a.govuk-skip-link")
-    assert f"Error code {code}" in page.get_text()
+    text = page.select_one("main").get_text(" ", strip=True)
+    assert what_to_do in text
+    assert "Error code" not in text and str(code) not in text
+    assert page.select_one("main a[href='/']")  # and somewhere to go next
 
 
 def test_forbidden_and_server_error_pages(make_app):
@@ -130,7 +186,11 @@ def test_forbidden_and_server_error_pages(make_app):
         raise RuntimeError("deliberate")
 
     client = app.test_client()
-    assert client.get("/__test-403").status_code == 403
+    forbidden_page = client.get("/__test-403")
+    assert forbidden_page.status_code == 403
+    forbidden_text = BeautifulSoup(forbidden_page.data, "html.parser").select_one("main").get_text(" ", strip=True)
+    assert "You cannot see this page" in forbidden_text and "ask your manager" in forbidden_text
+    assert "Error code" not in forbidden_text and "403" not in forbidden_text
     response = client.get("/__test-500")
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)

@@ -80,7 +80,7 @@ def test_answering_everything_stores_one_row_apart_from_the_feedback(app, client
     submission = stored(app, soup(teller.get("/confirmation")).select_one(".yp-reference").get_text(strip=True))
     assert row.audience == "adult" and row.theme_id == submission.theme_id and row.area_id == submission.area_id
     assert row.month.day == 1 and row.month.month == submission.created_at.month
-    assert "Thank you for answering the equality questions" in teller.get("/confirmation").get_data(as_text=True)
+    assert "Thank you for answering the questions about you" in teller.get("/confirmation").get_data(as_text=True)
 
 
 def test_the_table_has_no_link_to_the_feedback():
@@ -158,7 +158,10 @@ def test_gss_categories(client):
                                       "Black, Black British, Caribbean or African", "Other ethnic group", "Prefer not to say"]
     assert labels("religion") == ["No religion", "Christian", "Buddhist", "Hindu", "Jewish", "Muslim", "Sikh",
                                   "Any other religion", "Prefer not to say"]
-    assert labels("disability") == ["Yes, limited a lot", "Yes, limited a little", "No", "Prefer not to say"]
+    # In plain words, but the GSS categories: limited a lot, a little, not limited.
+    assert labels("disability") == ["Yes, and it limits what I can do day to day a lot",
+                                    "Yes, and it limits what I can do day to day a little",
+                                    "No, or it does not limit what I can do", "Prefer not to say"]
     assert labels("sexual-orientation") == ["Straight or heterosexual", "Gay or lesbian", "Bisexual",
                                             "Other sexual orientation", "Prefer not to say"]
     for group, backgrounds in equality.ETHNIC_BACKGROUNDS.items():
@@ -264,3 +267,62 @@ def test_equality_answers_are_never_shown_back(client):
     walk(teller, ADULT_ANSWERS)
     page = teller.get("/confirmation").get_data(as_text=True)
     assert "Pakistani" not in page and "Muslim" not in page
+
+
+def test_plain_words_keep_the_gss_categories_and_stored_values(app, client):
+    teller = sent(client)
+    teller.post("/equality", {"choice": "answer"})
+
+    def page(slug):
+        return soup(teller.get(f"/equality/{slug}"))
+
+    def values(slug):
+        return [radio["value"] for radio in page(slug).select("input[type=radio]")]
+
+    disability = page("disability")
+    assert disability.select_one("h1").get_text(strip=True) == (
+        "Do you have a health condition or illness that has lasted, or will last, a year or more?")
+    assert "12 months" not in disability.get_text() and "expected to last" not in disability.get_text()
+    assert values("disability") == ["yes_a_lot", "yes_a_little", "no", "prefer_not"]
+    marriage = page("marriage")
+    assert "Was in a civil partnership that has ended (dissolved)" in [
+        label.get_text(strip=True) for label in marriage.select(".govuk-radios__label")]
+    assert "legally dissolved" not in marriage.get_text() and "Formerly" not in marriage.get_text()
+    assert values("marriage") == ["never", "married", "civil_partnership", "separated_married", "separated_civil",
+                                  "divorced", "dissolved", "widowed", "surviving_partner", "prefer_not"]
+    walk(teller, {"disability": "yes_a_little", "marriage": "dissolved"})
+    [row] = equality_rows(app)
+    assert (row.disability, row.marriage) == ("yes_a_little", "dissolved")
+
+
+@pytest.mark.parametrize("prefix, band, told", [
+    (ADULT, None, "The next question is about gender identity."),
+    (YOUNG, "16_17", "The next question is about gender."),
+    (YOUNG, "18_25_care", "The next question is about gender."),
+    (YOUNG, "13_15", None),  # not asked about gender, so not told about it
+])
+def test_the_sex_question_mentions_gender_only_to_people_asked_about_it(client, prefix, band, told):
+    teller = sent(client, prefix, **({"age": band} if band else {}))
+    teller.post("/equality", {"choice": "answer"})
+    text = soup(teller.get("/equality/sex")).select_one("main").get_text(" ", strip=True)
+    if told:
+        assert told in text
+    else:
+        assert "gender" not in text.lower()
+
+
+@pytest.mark.parametrize("prefix, band", [(ADULT, None), (YOUNG, "13_15"), (YOUNG, "16_17"), (YOUNG, "18_25_care")])
+def test_the_pages_never_use_legal_terms_for_the_questions(client, prefix, band):
+    teller = sent(client, prefix, **({"age": band} if band else {}))
+    pages = [teller.get("/equality")]
+    response = teller.post("/equality", {"choice": "answer"})
+    while "/equality/" in response.headers["Location"]:
+        slug = response.headers["Location"].rsplit("/", 1)[1]
+        pages.append(teller.get(f"/equality/{slug}"))
+        response = teller.post(f"/equality/{slug}", {"answer": "white" if slug == "ethnic-group" else "prefer_not"})
+    pages.append(teller.get("/confirmation"))
+    for page in pages:
+        text = soup(page).select_one("main").get_text(" ", strip=True).lower()
+        for term in ("protected characteristic", "special category", "equality act"):
+            assert term not in text, (page.request.path, term)
+    assert "questions about you" in soup(pages[0]).select_one("h1").get_text().lower()

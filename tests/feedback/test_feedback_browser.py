@@ -62,7 +62,7 @@ def track_by_typing(journey: Journey, reference: str) -> None:
     journey.check("empty")
     journey.go_on("Find my feedback")
     journey.error("Enter your reference number")
-    typed = reference.lower().replace("-", " ")  # "yp 7k3q 94md"
+    typed = reference.lower().replace("-", " ")  # "bd 7k3q 94md"
     page.get_by_label("What is your reference number?").fill(typed)
     journey.check("filled")
     journey.go_on("Find my feedback")
@@ -129,23 +129,23 @@ def test_resident_journey_with_changes_equality_answered_and_tracking(app, any_p
     expect(summary).to_contain_text("resident@example.com")
     journey.go_on("Send feedback")
 
-    journey.arrive("/tell-us/equality", "Equality questions (optional)")
+    journey.arrive("/tell-us/equality", "Questions about you (optional)")
     reference = REFERENCE_SHOWN.search(page.locator(".govuk-notification-banner").inner_text()).group(0)
     journey.check("offer")
     journey.go_on("Answer the questions")
 
     answers = [
         ("age", "What is your age?", "35 to 44"),
-        ("disability", "Are your day-to-day activities limited", "No"),
+        ("disability", "Do you have a health condition or illness", "No, or it does not limit what I can do"),
         ("sex", "What is your sex?", "Female"),
         ("gender-identity", "Is the gender you identify with", "Yes"),
         ("ethnic-group", "What is your ethnic group?", "Asian or Asian British"),
         ("ethnic-background", "Which of these best describes your Asian or Asian British background?", "Any other Asian background"),
-        ("religion", "What is your religion?", "Muslim"),
+        ("religion", "What is your religion", "Muslim"),
         ("pregnancy", "Are you pregnant", "Prefer not to say"),
-        ("sexual-orientation", "Which of the following best describes your sexual orientation?", "Prefer not to say"),
-        ("marriage", "What is your legal marital", "Married"),
-        ("low-income", "Would you describe your household as being on a low income?", "No"),
+        ("sexual-orientation", "Which of these best describes your sexual orientation?", "Prefer not to say"),
+        ("marriage", "Are you married or in a civil partnership?", "Married"),
+        ("low-income", "Is your household on a low income?", "No"),
     ]
     for number, (slug, question, answer) in enumerate(answers, start=1):
         journey.arrive(f"/tell-us/equality/{slug}", question)
@@ -163,8 +163,8 @@ def test_resident_journey_with_changes_equality_answered_and_tracking(app, any_p
         journey.go_on()
 
     journey.arrive("/tell-us/confirmation", "Feedback sent")
-    expect(page.locator(".yp-reference")).to_have_text(reference)
-    expect(page.locator("main")).to_contain_text("Thank you for answering the equality questions")
+    expect(page.locator(".govuk-panel .yp-reference")).to_have_text(reference)
+    expect(page.locator("main")).to_contain_text("Thank you for answering the questions about you")
     journey.check("confirmation")
 
     track_by_typing(journey, reference)
@@ -241,7 +241,7 @@ def test_young_person_journey_with_skipping_and_tracking(app, any_page, html_che
     journey.go_on("Skip the questions")
 
     journey.arrive("/young-people/tell-us/confirmation", "Thank you. We got your message")
-    reference = page.locator(".yp-reference").inner_text().strip()
+    reference = page.locator(".govuk-panel .yp-reference").inner_text().strip()
     journey.check("confirmation")
 
     track_by_typing(journey, reference)
@@ -275,7 +275,7 @@ def test_under_13_with_a_worry_gets_help_and_is_never_asked_for_contact(app, any
     expect(help_box).to_contain_text("Childline")
     expect(help_box.get_by_role("link", name="0800 1111")).to_have_attribute("href", "tel:08001111")
     journey.check("confirmation with help")
-    submission = stored(app, page.locator(".yp-reference").inner_text().strip())
+    submission = stored(app, page.locator(".govuk-panel .yp-reference").inner_text().strip())
     assert submission.safeguarding_state == "open" and submission.email is None
 
 
@@ -283,12 +283,12 @@ def test_a_mistyped_reference_gets_a_helpful_page(any_page, html_checker):
     page = any_page
     journey = Journey(page, html_checker, "track")
     page.goto("/track")
-    page.get_by_label("What is your reference number?").fill("yp 2345 678a")
+    page.get_by_label("What is your reference number?").fill("bd 2345 678a")
     journey.go_on("Find my feedback")
     journey.heading("We could not find that reference")
     page.console_errors.clear()  # the browser logs the expected 404
     journey.check("not found")
-    expect(page.get_by_label("Reference number")).to_have_value("yp 2345 678a")
+    expect(page.get_by_label("Reference number")).to_have_value("bd 2345 678a")
 
 
 def test_the_resident_journey_by_keyboard_alone(app, page, html_checker):
@@ -317,7 +317,7 @@ def test_the_resident_journey_by_keyboard_alone(app, page, html_checker):
     page.wait_for_url("**/tell-us/equality")
     press(page.get_by_role("button", name="Skip the questions"))
     page.wait_for_url("**/tell-us/confirmation")
-    reference = page.locator(".yp-reference").inner_text().strip()
+    reference = page.locator(".govuk-panel .yp-reference").inner_text().strip()
     assert stored(app, reference).body == "Typed with the keyboard only."
 
 
@@ -339,12 +339,12 @@ def test_skip_the_rest_part_way_through_the_equality_questions(app, any_page, ht
     journey.go_on()
     journey.arrive("/tell-us/check-your-answers", "Check your answers")
     journey.go_on("Send feedback")
-    journey.arrive("/tell-us/equality", "Equality questions (optional)")
+    journey.arrive("/tell-us/equality", "Questions about you (optional)")
     journey.go_on("Answer the questions")
     journey.arrive("/tell-us/equality/age", "What is your age?")
     choose(page, "75 or over")
     journey.go_on()
-    journey.arrive("/tell-us/equality/disability", "Are your day-to-day activities limited")
+    journey.arrive("/tell-us/equality/disability", "Do you have a health condition or illness")
     journey.go_on("Skip the rest of the questions")
     journey.arrive("/tell-us/confirmation", "Feedback sent")
     journey.check("confirmation")

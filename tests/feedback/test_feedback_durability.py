@@ -15,6 +15,7 @@ import urllib.request
 
 from sqlalchemy import create_engine, text
 
+from portal.feedback.references import parse_reference
 from tests.support import REPO_ROOT
 from tests.support.journeys import REFERENCE_SHOWN
 from tests.support.staff import csrf_token_from
@@ -93,7 +94,7 @@ def test_a_reference_shown_is_still_there_after_kill_9(app, database_url, tmp_pa
         with engine.connect() as conn:
             row = conn.execute(
                 text("SELECT s.body, m.status FROM submission s JOIN moderation_item m ON m.id = s.id WHERE s.reference = :ref"),
-                {"ref": reference.replace("YP-", "").replace("-", "")},
+                {"ref": parse_reference(reference)},
             ).one_or_none()
     finally:
         engine.dispose()

@@ -615,3 +615,29 @@ def test_the_confirmation_is_not_kept_for_long(app, client, monkeypatch):
     monkeypatch.setattr(views.time, "time", lambda: later)
     assert client.get("/tell-us/confirmation").status_code == 302
     assert client.get("/tell-us/confirmation/receipt.txt").status_code == 302
+
+
+@pytest.mark.parametrize("body", ["More benches in Lister Park", "someone keeps hitting me"])
+def test_every_adult_confirmation_has_the_999_line(client, body):
+    teller = Teller(client).fill(body=body)
+    if teller.send().headers["Location"].endswith("/equality"):
+        client.post("/tell-us/equality", data={"csrf_token": teller.token, "choice": "skip"})
+    page = soup(client.get("/tell-us/confirmation"))
+    line = page.select_one("#if-in-danger")
+    assert line.get_text(" ", strip=True) == "If you or someone else is in danger, call 999 ."
+    assert line.select_one("a[href='tel:999'] bdi").get_text() == "999"
+    assert page.select_one("#if-worried") is None  # Childline's panel is the young people's
+
+
+def test_references_and_contact_details_in_sentences_are_isolated(client):
+    """In a right-to-left page a reference, an email address or a phone number must not
+    be reordered by the text around it."""
+    teller = Teller(client).fill()
+    teller.send()
+    client.post("/tell-us/equality", data={"csrf_token": teller.token, "choice": "skip"})
+    page = soup(client.get("/tell-us/confirmation"))
+    reference = page.select_one(".govuk-panel .yp-reference").get_text(strip=True)
+    assert page.select_one("main a[href^='/track/'] bdi.yp-reference").get_text() == reference
+    assert page.select_one("a[href='mailto:stronger.communities@bradford.gov.uk'] bdi")
+    for link in page.select("main a[href^='tel:']"):
+        assert link.select_one("bdi"), link

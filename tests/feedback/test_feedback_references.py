@@ -31,7 +31,7 @@ def test_new_references_are_eight_valid_characters_and_shown_with_dashes():
         reference = new_reference()
         assert re.fullmatch(f"[{ALPHABET}]{{8}}", reference)
         assert is_valid(reference)
-        assert re.fullmatch(f"YP-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}", format_reference(reference))
+        assert re.fullmatch(f"BD-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}", format_reference(reference))
 
 
 def test_references_are_random_not_sequential():
@@ -68,22 +68,34 @@ def test_check_character_for_every_possible_last_body_character():
         assert is_valid(body + check_character(body))
 
 
-@pytest.mark.parametrize("typed", ["yp 7k3q 94md", "YP-7K3Q-94MD", "yp7k3q94md", "7k3q-94md", " 7K3Q 94MD ",
-                                   "yp–7k3q–94md", "Yp.7k3q.94md", "YP 7K3Q-94MD\n"])
+@pytest.mark.parametrize("typed", ["bd 7k3q 94md", "BD-7K3Q-94MD", "bd7k3q94md", "7k3q-94md", " 7K3Q 94MD ",
+                                   "bd–7k3q–94md", "Bd.7k3q.94md", "BD 7K3Q-94MD\n",
+                                   # the prefix on references given out before BD: still accepted
+                                   "yp 7k3q 94md", "YP-7K3Q-94MD", "yp7k3q94md", "yp–7k3q–94md", "Yp.7k3q.94md",
+                                   "YP 7K3Q-94MD\n"])
 def test_parse_is_forgiving_of_case_spaces_dashes_and_the_prefix(typed):
     stored = "7K3Q94M" + check_character("7K3Q94M")
     typed = typed.replace("94md", stored[4:].lower()).replace("94MD", stored[4:])
     assert parse_reference(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["", None, "YP-", "ABC", "YP-7K3Q-94M", "YP-7K3Q-94MDX", "YP-OK3Q-94MD",
-                                   "YP-1K3Q-94MD", "x" * 1000, "<script>", "YPYP7K3Q94MD", "AB-7K3Q-94MD"])
+@pytest.mark.parametrize("typed", ["", None, "YP-", "BD-", "ABC", "BD-7K3Q-94M", "BD-7K3Q-94MDX", "BD-OK3Q-94MD",
+                                   "BD-1K3Q-94MD", "YP-7K3Q-94M", "YP-OK3Q-94MD", "x" * 1000, "<script>",
+                                   "YPYP7K3Q94MD", "BDBD7K3Q94MD", "BDYP7K3Q94MD", "YPBD7K3Q94MD", "AB-7K3Q-94MD"])
 def test_parse_refuses_what_cannot_be_a_reference(typed):
     assert parse_reference(typed) is None
 
 
-def test_a_reference_that_happens_to_start_with_yp_is_still_found():
-    body = "YP" + "23456"
+@pytest.mark.parametrize("start", ["YP", "BD"])
+def test_a_reference_that_happens_to_start_with_a_prefix_is_still_found(start):
+    body = start + "23456"
     reference = body + check_character(body)
     assert parse_reference(reference) == reference
     assert parse_reference(format_reference(reference)) == reference
+    assert parse_reference(f"YP-{reference[:4]}-{reference[4:]}") == reference
+
+
+def test_references_are_shown_with_bd_for_bradford_district():
+    """Not "YP", which reads as "young people": every reference, adult or young, starts BD."""
+    stored = "7K3Q94M" + check_character("7K3Q94M")
+    assert format_reference(stored) == f"BD-7K3Q-94M{stored[-1]}"

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.feedback.models import Submission
-from portal.feedback.references import ALPHABET
+from portal.feedback.references import ALPHABET, parse_reference
 from portal.moderation.models import ModerationItem
 from portal.timeutil import utcnow
 from tests.support.journeys import Teller, stored
@@ -26,7 +26,7 @@ def make(app, client, **fill) -> str:
 def set_fields(app, reference: str, **values) -> None:
     with app.app_context():
         # The moderation state lives on the item's moderation record, which shares its id.
-        ident = select(Submission.id).where(Submission.reference == reference.replace("YP-", "").replace("-", ""))
+        ident = select(Submission.id).where(Submission.reference == parse_reference(reference))
         db.session.execute(update(ModerationItem).where(ModerationItem.id.in_(ident.scalar_subquery())).values(**values))
         db.session.commit()
 
@@ -66,13 +66,13 @@ def test_an_empty_lookup_asks_for_the_reference(client):
 def test_a_mistyped_reference_gets_a_helpful_404_never_someone_elses(app, client):
     reference = make(app, client, body="Mine")
     make(app, client, body="Someone else's")
-    stored_form = reference.replace("YP-", "").replace("-", "")
+    stored_form = parse_reference(reference)
     for position in range(8):
         for char in ALPHABET[:6]:
             if char == stored_form[position]:
                 continue
             typo = stored_form[:position] + char + stored_form[position + 1:]
-            typed = f"YP-{typo[:4]}-{typo[4:]}"
+            typed = f"BD-{typo[:4]}-{typo[4:]}"
             for response in (client.get(f"/track/{typed}"), client.get("/track", query_string={"reference": typed})):
                 assert response.status_code == 404, typed
                 html = response.get_data(as_text=True)
@@ -82,9 +82,30 @@ def test_a_mistyped_reference_gets_a_helpful_404_never_someone_elses(app, client
 
 
 def test_an_unknown_but_well_formed_reference_is_a_404(client):
-    response = client.get("/track/YP-2345-6789")
-    assert response.status_code in (404,)
-    assert "We could not find that reference" in response.get_data(as_text=True)
+    for typed in ("BD-2345-6789", "YP-2345-6789"):
+        response = client.get(f"/track/{typed}")
+        assert response.status_code in (404,)
+        assert "We could not find that reference" in response.get_data(as_text=True)
+
+
+def test_references_start_with_bd(app, client):
+    reference = make(app, client)
+    assert reference.startswith("BD-")
+    assert "YP-" not in client.get(f"/track/{reference}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("shape", [
+    lambda r: r,  # "YP-7K3Q-94MD", as printed on confirmations before the prefix changed
+    lambda r: r.lower().replace("-", " "),  # "yp 7k3q 94md"
+    lambda r: r.replace("-", ""),
+])
+def test_an_old_yp_reference_still_tracks_the_same_feedback(app, client, shape):
+    reference = make(app, client)
+    old = shape("YP-" + reference.removeprefix("BD-"))
+    page = client.get(f"/track/{old}")
+    assert page.status_code == 200 and reference in page.get_data(as_text=True)
+    response = client.get("/track", query_string={"reference": old})
+    assert response.status_code == 302 and response.headers["Location"] == f"/track/{reference}"
 
 
 def test_status_received_with_the_answer_date(app, client):
@@ -112,7 +133,7 @@ def test_a_hidden_item_is_described_honestly_and_never_as_answered(app, client):
     page = soup(client.get(f"/track/{reference}"))
     text = page.select_one("main").get_text(" ", strip=True)
     assert page.select_one("h1").get_text(strip=True) == "Reviewed"
-    assert "will not be published" in text
+    assert "We will not publish it on this website" in text
     assert "Answered (" not in text and "We have answered" not in text
     assert "Personal details" not in text
 
@@ -170,8 +191,8 @@ def test_lookups_are_rate_limited_but_the_empty_form_is_not(app, client, rate_li
     for _ in range(40):
         assert client.get("/track").status_code == 200
     for i in range(30):
-        assert client.get(f"/track/YP-2345-{i:04d}").status_code == 404
-    response = client.get("/track", query_string={"reference": "YP-2345-6789"})
+        assert client.get(f"/track/BD-2345-{i:04d}").status_code == 404
+    response = client.get("/track", query_string={"reference": "BD-2345-6789"})
     assert response.status_code == 429
     assert "You have tried too many times" in response.get_data(as_text=True)
-    assert client.get("/track/YP-2345-6789").status_code == 429
+    assert client.get("/track/BD-2345-6789").status_code == 429

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 
 from portal.core.reference import THEMES
@@ -123,3 +124,19 @@ def test_the_confirmation_for_young_people(client):
     page = soup(teller.get("/confirmation"))
     assert page.select_one("h1").get_text(strip=True) == "Thank you. We got your message"
     assert page.select_one("a[href='/young-people']")
+
+
+@pytest.mark.parametrize("body", ["We want a skate park", "My mum's boyfriend hits me"])
+def test_every_young_persons_confirmation_says_where_to_get_help(app, client, body):
+    """Whether or not the message was flagged: the page never gives a flag away."""
+    teller = Teller(client, YOUNG).fill(age="under_13", body=body)
+    teller.send()
+    page = soup(teller.get("/confirmation"))
+    panel = page.select_one("#if-worried")
+    assert panel.select_one("h2").get_text(strip=True) == "If something is worrying you"
+    text = panel.get_text(" ", strip=True)
+    assert "Childline" in text and "free" in text and "any time" in text and "danger" in text
+    assert panel.select_one("a[href='tel:08001111'] bdi").get_text() == "0800 1111"
+    assert panel.select_one("a[href='tel:999'] bdi").get_text() == "999"
+    flagged = stored(app, page.select_one(".govuk-panel .yp-reference").get_text(strip=True)).safeguarding_state != "none"
+    assert flagged == (page.select_one("#help-now") is not None)  # the fuller help, only when flagged

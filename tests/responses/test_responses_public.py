@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
 from portal.extensions import db
@@ -100,9 +101,9 @@ def test_one_answer_shows_you_said_we_did_status_reason_who_when_and_its_count(a
             subs, status="not_taken_forward", reason="It would cost too much.", you_said="Cameras everywhere",
             we_did="We will not put cameras on every street.", young_people_summary="No cameras, but more youth workers.").id
     page = soup(client.get(f"/you-said-we-did/{response_id}"))
-    text = page.get_text(" ", strip=True)
+    text = " ".join(page.get_text(" ", strip=True).split())
     for expected in ("Cameras everywhere", "We will not put cameras", "Not taken forward", "Why not",
-                     "It would cost too much.", "Transport team", "This answers 2 pieces of feedback, 1 of them from young people",
+                     "It would cost too much.", "Transport team", "This answers 2 pieces of feedback. 1 of them came from a young person.",
                      "The park is dark [removed]", "For young people", "No cameras, but more youth workers."):
         assert expected in text, expected
     assert "keep" not in text and "flagged" not in text  # never the original words
@@ -145,14 +146,139 @@ def test_a_termly_report_has_everything_published_or_updated_in_it_grouped_by_th
     assert "It is done now." in text and "Finished in May." in text  # as it stood at its update in that term
     headings = [h.get_text(strip=True) for h in july.select("main h2.govuk-heading-l")]
     assert headings == ["Employment Opportunities", "Linking Up Schools"]
-    assert "Your Place — Bradford District" in text and "Produced on" in text
-    assert "2 answers in this report: 1 new, 1 updated." in text
+    assert "Produced on" in text
+    assert "There are 2 answers in this report: 1 new and 1 updated." in text
 
 
 @pytest.mark.parametrize("path", ["/you-said-we-did/2026-05", "/you-said-we-did/2026-13", "/you-said-we-did/1999-03",
                                   "/you-said-we-did/2099-12", "/you-said-we-did/26-12"])
 def test_other_months_and_future_terms_are_not_reports(client, path):
     assert client.get(path).status_code == 404
+
+
+def _report_links(page) -> list[str]:
+    return [a["href"] for a in page.select("main a[href]") if re.fullmatch(r"/you-said-we-did/\d{4}-\d\d", a["href"])]
+
+
+def test_reports_start_at_the_first_term_with_a_published_answer_and_nothing_links_before_it(app, client):
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    first = current.previous
+    publish_simple(app, at=first.start + timedelta(days=10), you_said="The first answer")
+    assert client.get(f"/you-said-we-did/{first.previous.slug}").status_code == 404  # empty, so no report
+    assert client.get(f"/you-said-we-did/{Term(2000, 3).slug}").status_code == 404
+    first_page = soup(client.get(f"/you-said-we-did/{first.slug}"))
+    assert "The first answer" in first_page.get_text()
+    assert not first_page.select("a[rel=prev]")  # no "previous report" running into a 404
+    assert first_page.select_one("a[rel=next]")["href"] == f"/you-said-we-did/{current.slug}"
+    current_page = soup(client.get(f"/you-said-we-did/{current.slug}"))
+    assert current_page.select_one("a[rel=prev]")["href"] == f"/you-said-we-did/{first.slug}"
+    # The list names the reports that exist, newest first, and every one of them opens.
+    listed = _report_links(soup(client.get("/you-said-we-did")))
+    assert listed == [f"/you-said-we-did/{current.slug}", f"/you-said-we-did/{first.slug}"]
+    for href in listed + _report_links(first_page) + _report_links(current_page):
+        assert client.get(href).status_code == 200, href
+
+
+def test_with_nothing_published_only_this_terms_report_exists(client):
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    assert _report_links(soup(client.get("/you-said-we-did"))) == [f"/you-said-we-did/{current.slug}"]
+    page = client.get(f"/you-said-we-did/{current.slug}")
+    assert page.status_code == 200
+    assert not soup(page).select(".govuk-pagination a")
+    assert client.get(f"/you-said-we-did/{current.previous.slug}").status_code == 404
+
+
+def test_a_report_can_be_printed_and_its_paper_heading_is_hidden_on_screen(app, client):
+    publish_simple(app)
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    page = soup(client.get(f"/you-said-we-did/{current.slug}"))
+    heading = next(p for p in page.select("main p") if p.get_text(" ", strip=True) == "Your Place — Bradford District")
+    assert "yp-print-only" in heading["class"]
+    button = page.select_one("button[data-yp-print]")
+    assert button.has_attr("hidden") and button["type"] == "button"  # shown by JavaScript, which makes it work
+    # Without JavaScript the button stays hidden, so the words point at the browser instead.
+    assert "use your browser's print option" in page.get_text(" ", strip=True)
+
+
+def test_each_language_gets_its_own_cached_report(app, client):
+    publish_simple(app)
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    english = client.get(f"/you-said-we-did/{current.slug}", headers={"Accept-Language": "en-GB"})
+    assert "Set-Cookie" not in english.headers  # the anonymous, cached path
+    urdu = client.get(f"/you-said-we-did/{current.slug}", headers={"Accept-Language": "ur"})
+    assert soup(english).html["lang"] == "en-GB"
+    assert (soup(urdu).html["lang"], soup(urdu).html["dir"]) == ("ur", "rtl")
+
+
+def test_the_list_leads_with_the_answers_and_explains_the_figures_in_words_after_them(app, client):
+    now = datetime.now(UTC)
+    received = now - timedelta(days=10)
+    with app.app_context():
+        for days in (2, 6, None, None):
+            submission = make_submission("x", theme="employment-opportunities", created_at=received, commit=False)
+            if days is not None:
+                submission.status = "answered"
+                submission.answered_at = received + timedelta(days=days, hours=1)
+        db.session.commit()
+    publish_simple(app, you_said="Answer first")
+    html = client.get("/you-said-we-did").get_data(as_text=True)
+    page = soup(client.get("/you-said-we-did"))
+    term = term_for(now.astimezone(UK).date())
+    text = " ".join(page.select_one("main").get_text(" ", strip=True).split())
+    # The published answer's own item is counted too: 5 received, 3 answered (in 2, 6 and
+    # just under 3 days: 2 whole days), so half of those were answered within 2 days.
+    assert f"In {term.label} we received 5 messages. So far we have answered 3 of them (60%)." in text
+    assert "Half of those were answered within 2 days." in text
+    assert html.index('id="results"') < html.index("we received 5 messages") < html.index("<table")
+    assert "median" not in text.lower() and "theme" not in text.lower()
+
+
+def test_the_public_pages_use_plain_words(app, client):
+    response_id = publish_simple(app)
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    for path in ("/you-said-we-did", f"/you-said-we-did/{response_id}", f"/you-said-we-did/{current.slug}"):
+        text = soup(client.get(path)).select_one("main").get_text(" ", strip=True).lower()
+        for jargon in ("median", "theme", "pillar", "protected characteristic", "special category"):
+            assert jargon not in text, (path, jargon)
+
+
+def test_the_feed_says_which_language_it_is_in(app, client):
+    publish_simple(app)
+    for asked, lang in (("en-GB", "en-GB"), ("pl", "pl")):
+        feed = ET.fromstring(client.get("/you-said-we-did/feed.atom", headers={"Accept-Language": asked}).data)
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+
+
+def test_public_pages_have_a_title_and_valid_html(app, client_request):
+    response_id = publish_simple(app, status="not_taken_forward", reason="Too dear", young_people_summary="Not now")
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    client_request.get("/you-said-we-did", expected_title="You said, we did")
+    client_request.get(f"/you-said-we-did/{response_id}")
+    client_request.get(f"/you-said-we-did/{current.slug}")
+
+
+def test_public_pages_in_the_browser(app, any_page, html_checker, request):
+    from tests.support.a11y import assert_no_axe_violations
+    from tests.support.layout import assert_no_horizontal_scroll, assert_targets_min_size
+
+    response_id = publish_simple(app, status="not_taken_forward", reason="It would cost too much.",
+                                 you_said="A much longer request for more buses to Keighley on Sundays", how_many=3)
+    current = term_for(datetime.now(UTC).astimezone(UK).date())
+    for path in ("/you-said-we-did", f"/you-said-we-did/{response_id}", f"/you-said-we-did/{current.slug}"):
+        assert any_page.goto(path).status == 200, path
+        assert_no_axe_violations(any_page, path)
+        html_checker.assert_valid(any_page.content(), path)
+        assert_no_horizontal_scroll(any_page, path)
+        assert_targets_min_size(any_page, where=path)
+    # On a termly report the paper heading stays off screen, and the print button shows
+    # only when JavaScript can make it work.
+    expect(any_page.locator("main").get_by_text("Your Place — Bradford District", exact=True)).to_be_hidden()
+    javascript = request.node.callspec.params["any_page"]
+    print_button = any_page.locator("button[data-yp-print]")
+    if javascript:
+        expect(print_button).to_be_visible()
+    else:
+        expect(print_button).to_be_hidden()
 
 
 # ---- the figures ----------------------------------------------------------------------

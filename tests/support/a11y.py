@@ -64,8 +64,11 @@ def _inject(frame: Frame) -> None:
 def axe_results(page: Page, tags: tuple[str, ...] = WCAG_TAGS, timeout: float = 30.0) -> dict[str, Any]:
     """Run axe on the whole document (injecting it into every frame); return {"violations", "url"}.
 
-    Works with JavaScript disabled too (see _NO_SCRIPT_TIMERS_JS).
+    Works with JavaScript disabled too (see _NO_SCRIPT_TIMERS_JS). Waits for the page's
+    load event first: a heading can be on screen before the stylesheet has arrived (on a
+    busy machine), and axe must measure the page as people see it, styled.
     """
+    page.wait_for_load_state("load")
     for frame in page.frames:
         if not frame.is_detached():
             _inject(frame)

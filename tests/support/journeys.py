@@ -6,11 +6,13 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.feedback.models import EqualityAnswers, Submission
+from portal.feedback.references import parse_reference
 from tests.support.staff import csrf_token_from
 
 ADULT = "/tell-us"
 YOUNG = "/young-people/tell-us"
-REFERENCE_SHOWN = re.compile(r"YP-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
+# As shown today: BD (Bradford District), then 8 characters of the reference alphabet.
+REFERENCE_SHOWN = re.compile(r"BD-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
 
 
 class Teller:
@@ -88,13 +90,13 @@ class Teller:
 
 
 def stored(app, reference_shown: str) -> Submission | None:
-    """The stored row for a reference as shown (YP-XXXX-XXXX), detached for reading."""
+    """The stored row for a reference as shown (BD-XXXX-XXXX), detached for reading."""
     with app.app_context():
         # A fresh read: never an object some earlier request left in the identity map.
         db.session.remove()
         submission = db.session.scalar(
             select(Submission)
-            .where(Submission.reference == reference_shown.replace("YP-", "").replace("-", ""))
+            .where(Submission.reference == parse_reference(reference_shown))
             .execution_options(populate_existing=True)
         )
         if submission is not None:

@@ -1,0 +1,116 @@
+"""The public pages every language must cover, with the data they need, and the text a
+page shows, split into the pieces a translator translates."""
+
+import re
+from html import escape
+
+from bs4 import BeautifulSoup, NavigableString
+
+from portal.extensions import db
+from tests.support.factories import make_published_response, make_submission
+
+# Names that are the same in every language: the service, the council's places, services
+# people phone. Everything else a resident reads must be translated.
+SAME_IN_EVERY_LANGUAGE = {
+    "Your Place", "— Bradford District", "Bradford District", "Bradford", "Childline", "NSPCC", "Samaritans",
+    "True Vision", "Bradford East", "Bradford West", "Bradford South", "Keighley", "Shipley", "City Park",
+    "Lister Park", "English", "Polski", "Română", "اردو", "GOV.UK", "OK", "Atom", "RSS", "CSV", "PDF", "MASH",
+    "Front Door", "ICO", "UK GDPR", "Open Government Licence v3.0",
+}
+NOT_WORDS = re.compile(r"^[\W\d_]*$|^BD-|^YP-|@|^https?://|^\+?[\d ()]+$|^[A-Z0-9]{2,4}( ?[0-9][A-Z]{2})?$")
+ATTRIBUTES = ("aria-label", "placeholder", "alt", "title")
+# What the person "writes" in the journeys compared across languages: no words, so it is
+# the page's own text, not theirs, that the comparison looks at.
+MESSAGE = "🚌 🚌 🚌 7:15 → 8:40"
+
+
+def segments(html: str) -> set[str]:
+    """Each piece of visible text and each readable attribute, minus parts marked as being
+    in another language (lang="…" on an element inside the page: the switcher, and what
+    people and staff wrote, shown as written)."""
+    page = BeautifulSoup(html, "html.parser")
+    for hidden in page(["script", "style", "noscript", "template"]):
+        hidden.decompose()
+    page_lang = page.html.get("lang") if page.html else None
+    found = set()
+    if page.title:
+        found.add(page.title.get_text(" ", strip=True))
+
+    def in_other_language(element) -> bool:
+        for parent in [element, *element.parents]:
+            lang = getattr(parent, "get", lambda _k: None)("lang")
+            if lang and parent.name != "html" and lang != page_lang:
+                return True
+        return False
+
+    body = page.body or page
+    for text in body.find_all(string=True):
+        if not isinstance(text, NavigableString) or not text.strip():
+            continue
+        if in_other_language(text.parent):
+            continue
+        found.add(" ".join(text.split()))
+    for element in body.find_all(True):
+        if in_other_language(element):
+            continue
+        for attribute in ATTRIBUTES:
+            if element.get(attribute):
+                found.add(" ".join(str(element[attribute]).split()))
+        if element.name == "input" and element.get("type") in ("submit", "button") and element.get("value"):
+            found.add(element["value"])
+    return {text for text in found if text and text not in SAME_IN_EVERY_LANGUAGE and not NOT_WORDS.search(text)}
+
+
+def seed_public_content(app) -> dict:
+    """An answered piece of feedback, so the list, an answer, a report and tracking have
+    something to show. Returns the ids and reference."""
+    with app.app_context():
+        answered = make_submission("More buses to Keighley on Sundays", public_text="More buses to Keighley on Sundays")
+        waiting = make_submission("The library in Shipley needs longer hours")
+        response = make_published_response([answered])
+        db.session.commit()
+        from portal.responses.terms import term_for
+        from portal.timeutil import uk_today
+
+        return {"response_id": response.id, "answered": answered.display_reference,
+                "waiting": waiting.display_reference, "report": term_for(uk_today()).slug}
+
+
+def public_paths(content: dict) -> list[str]:
+    return [
+        "/", "/accessibility", "/privacy", "/cookies",
+        "/tell-us", "/young-people", "/young-people/tell-us",
+        "/track", f"/track/{content['waiting']}", f"/track/{content['answered']}",
+        "/you-said-we-did", f"/you-said-we-did/{content['response_id']}", f"/you-said-we-did/{content['report']}",
+        "/no-such-page",
+    ]
+
+
+def journey_pages(app, code: str, young: bool) -> list[tuple[str, str]]:
+    """(path, HTML) of every page of a journey, in order, in one language: each question
+    empty and with its error, check answers, the confirmation, the receipt and the
+    equality questions."""
+    from tests.support.journeys import ADULT, YOUNG, Teller
+
+    client = app.test_client()
+    client.get("/", query_string={"lang": code})  # the language cookie, as a person choosing it
+    teller = Teller(client, YOUNG if young else ADULT)
+    answers = [("age", {"answer": "13_15"}), ("care", {"answer": "no"})] if young else []
+    answers += [("about", {"answer": "sharing-spaces-and-places"}), ("where", {"answer": "keighley"}),
+                ("message", {"body": MESSAGE}), ("reply", {"email": ""})]
+    pages = []
+    for step, answer in answers:
+        pages.append((f"{teller.prefix}/{step} (empty)", teller.get(f"/{step}").get_data(as_text=True)))
+        refused = teller.post(f"/{step}", {})
+        if refused.status_code == 200:  # an optional question moves on instead
+            pages.append((f"{teller.prefix}/{step} (error)", refused.get_data(as_text=True)))
+        moved = teller.post(f"/{step}", answer)
+        assert moved.status_code == 302, (step, moved.get_data(as_text=True)[:500])
+    pages.append((f"{teller.prefix}/check-your-answers", teller.get("/check-your-answers").get_data(as_text=True)))
+    _reference, confirmation = teller.send_and_follow()
+    pages.append((f"{teller.prefix}/confirmation", confirmation))
+    receipt = teller.get("/confirmation/receipt.txt").get_data(as_text=True)
+    lines = "".join(f"<p>{escape(line)}</p>" for line in receipt.splitlines())
+    pages.append((f"{teller.prefix}/confirmation/receipt.txt", f"<html><body>{lines}</body></html>"))
+    pages.append((f"{teller.prefix}/equality", teller.get("/equality").get_data(as_text=True)))
+    return pages

@@ -1,0 +1,109 @@
+"""Every public page in every language, in Chromium at phone size with JavaScript on and
+off: axe-core, the Nu Html Checker, no sideways scroll at 320 px and the page-weight
+budget; right-to-left layout in Urdu; and the journeys in Urdu and Polish."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.i18n import LANGUAGES
+from tests.i18n.pages import public_paths, seed_public_content
+from tests.support.a11y import assert_no_axe_violations
+from tests.support.layout import assert_no_horizontal_scroll
+from tests.support.weight import assert_page_weight
+
+REFERENCE = re.compile(r"BD-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
+
+
+@pytest.fixture
+def content(app):
+    return seed_public_content(app)
+
+
+def choose_language(page: Page, code: str) -> None:
+    page.goto(f"/?lang={code}")  # as a poster's link would: the cookie keeps it
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_every_public_page_in_every_language(any_page, html_checker, content, code):
+    choose_language(any_page, code)
+    for path in public_paths(content):
+        response = any_page.goto(path)
+        assert response.status in (200, 404), path
+        any_page.console_errors.clear()  # the browser logs a 404 itself
+        where = f"{path} in {LANGUAGES[code].name}"
+        expect(any_page.locator("html")).to_have_attribute("lang", LANGUAGES[code].lang)
+        expect(any_page.locator("html")).to_have_attribute("dir", LANGUAGES[code].direction)
+        assert_no_axe_violations(any_page, where)
+        html_checker.assert_valid(any_page.content(), where)
+        assert_no_horizontal_scroll(any_page, where)
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_every_public_page_keeps_the_weight_budget_in_every_language(client, content, code):
+    client.get("/", query_string={"lang": code})
+    for path in public_paths(content):
+        if path != "/no-such-page":
+            assert_page_weight(client, path, total_kb=60, js_kb=25)
+
+
+def fill_a_journey(page: Page, body: str) -> str:
+    """Tell us, by the form's own fields (whatever the language): returns the reference."""
+    page.goto("/tell-us")
+    page.locator("main a.govuk-button--start, main a[role=button], main .govuk-button").first.click()
+    page.locator("input[name=answer][value=sharing-spaces-and-places]").check()
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("input[name=answer][value=keighley]").check()
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("textarea[name=body]").fill(body)
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()  # no email address
+    page.wait_for_url("**/check-your-answers")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/confirmation")
+    found = REFERENCE.search(page.locator("main").inner_text())
+    assert found, page.content()[:2000]
+    return found.group(0)
+
+
+@pytest.mark.parametrize("code", ["ur", "pl"])
+def test_tell_us_track_and_read_an_answer_in_urdu_and_polish(any_page, html_checker, content, code):
+    page = any_page
+    choose_language(page, code)
+    reference = fill_a_journey(page, "بس دیر سے آتی ہے" if code == "ur" else "Autobus do Keighley się spóźnia")
+    expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[code].lang)
+    assert_no_axe_violations(page, f"confirmation in {code}")
+    html_checker.assert_valid(page.content(), f"confirmation in {code}")
+    # The reference reads left to right inside an isolated run, even on an Urdu page.
+    isolated = page.locator("main bdi", has_text=reference).first
+    expect(isolated).to_be_visible()
+    # Track it by typing it, and read the answer to someone else's feedback.
+    page.goto("/track")
+    page.locator("input[name=reference]").fill(reference.lower().replace("-", " "))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"**/track/{reference}")
+    expect(page.locator("main")).to_contain_text(reference)
+    page.goto(f"/you-said-we-did/{content['response_id']}")
+    expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[code].lang)
+    expect(page.locator("main")).to_contain_text("We asked the bus company")  # the council's words, as written
+    assert_no_axe_violations(page, f"an answer in {code}")
+
+
+def test_urdu_pages_are_laid_out_right_to_left(page):
+    page.goto("/?lang=ur")
+    page.goto("/tell-us")
+    page.locator("main .govuk-button").first.click()
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    item = page.locator(".govuk-radios__item").first
+    radio, label = item.locator("input").bounding_box(), item.locator("label").bounding_box()
+    assert radio["x"] > label["x"], "the radio button should be on the right, before the words, in Urdu"
+    # Its drawn circle follows it to the right.
+    sides = page.evaluate("(l) => { const s = getComputedStyle(l, '::before'); return [s.left, s.right]; }",
+                          item.locator("label").element_handle())
+    assert sides[0] == "auto" and sides[1] != "auto", sides
+    # The back link's chevron points right (back, in a right-to-left page) and sits on the right.
+    back = page.locator(".govuk-back-link").first
+    chevron = page.evaluate("(a) => { const s = getComputedStyle(a, '::before'); return [s.left, s.right]; }",
+                            back.element_handle())
+    assert chevron[0] == "auto" and chevron[1] != "auto", chevron
