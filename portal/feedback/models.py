@@ -27,7 +27,7 @@ class Submission(ModerationItem):
     __mapper_args__ = {"polymorphic_identity": "feedback", "polymorphic_load": "selectin"}
 
     id: Mapped[int] = mapped_column(ForeignKey("moderation_item.id"), primary_key=True)
-    # Stored without dashes, upper case: "7K3Q94MD" is shown as YP-7K3Q-94MD.
+    # Stored without dashes, upper case: "7K3Q94MD" is shown as BD-7K3Q-94MD.
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     # One per draft: a replayed or double-clicked submit finds the row already made.
     draft_token: Mapped[str] = mapped_column(String(64), unique=True)

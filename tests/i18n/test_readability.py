@@ -60,14 +60,17 @@ def test_an_answer_and_a_tracking_page_read_easily(app, client):
 
 @pytest.mark.parametrize("young", [False, True], ids=["adult", "young"])
 def test_every_step_of_both_journeys_reads_easily(app, young, capsys):
-    low = {}
+    low, scores = {}, {}
     for path, html in journey_pages(app, "en", young):
         # The .txt receipt is a record (a reference, dates, an address), the same for
         # everyone: it is held to the adult figure.
         minimum = YOUNG_MINIMUM if young and not path.endswith(".txt") else ADULT_MINIMUM
         value = textstat.flesch_reading_ease(main_text(html))
-        with capsys.disabled():
-            print(f"\n  reading ease {value:5.1f}  {path}")
+        scores[path] = value
         if value < minimum:
             low[path] = round(value, 1)
+    with capsys.disabled():
+        lowest = min(scores, key=scores.get)
+        print(f"\n  reading ease {min(scores.values()):5.1f} to {max(scores.values()):5.1f} over {len(scores)} pages "
+              f"of the {'young people' if young else 'adult'} journey (lowest: {lowest})")
     assert not low, f"below the minimum: {low}"
