@@ -8,10 +8,12 @@ English. Adding a language is a catalogue in `translations/` and a line in LANGU
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import quote
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_decimal, get_locale, get_translations
 from markupsafe import Markup
 
 from portal.timeutil import UK, as_aware
@@ -82,13 +84,47 @@ def language_links() -> list[dict]:
     return links
 
 
+def _page_locale() -> str:
+    """The page's locale, looked up once per request (templates ask hundreds of times)."""
+    if not has_request_context():
+        return str(get_locale() or DEFAULT)
+    try:
+        return g._yp_locale
+    except AttributeError:
+        g._yp_locale = str(get_locale() or DEFAULT)
+        return g._yp_locale
+
+
+def _page_translations():
+    """The page's catalogue, looked up once per request. Templates are never rendered
+    inside force_locale (emails are built in Python), so one lookup serves the page."""
+    if not has_request_context():
+        return get_translations()
+    try:
+        return g._yp_translations
+    except AttributeError:
+        g._yp_translations = get_translations()
+        return g._yp_translations
+
+
+def translate(text: str) -> str:
+    """gettext for words stored as data (theme names, labels kept as keys), by the page's
+    catalogue found once per request."""
+    return _page_translations().ugettext(text)
+
+
+@lru_cache(maxsize=8192)
+def _formatted_day(day: date, locale: str) -> str:
+    return babel_format_date(day, format="d MMMM y", locale=locale)
+
+
 def local_date(moment: datetime | date | None) -> str:
     """'23 November 2026' in the page's language (UK dates for UK moments)."""
     if moment is None:
         return ""
     if isinstance(moment, datetime):
         moment = as_aware(moment).astimezone(UK).date()
-    return format_date(moment, format="d MMMM y")
+    return _formatted_day(moment, _page_locale())
 
 
 def as_written(text, language: str = DEFAULT) -> Markup:
@@ -109,6 +145,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(app.root_path), "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale)
+    # The same gettext Flask-Babel installs, with the catalogue found once per request
+    # rather than at every string (a queue page has hundreds).
+    app.jinja_env.install_gettext_callables(
+        lambda text: _page_translations().ugettext(text),
+        lambda singular, plural, n: _page_translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["uk_date"] = local_date
     app.jinja_env.filters["number"] = local_number

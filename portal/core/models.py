@@ -3,11 +3,11 @@
 Kept as rows, not code, so an admin can reword a theme or move it to another pillar.
 """
 
-from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.i18n import translate as gettext
 
 
 class Pillar(db.Model):
