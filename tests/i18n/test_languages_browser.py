@@ -48,25 +48,43 @@ def test_every_public_page_keeps_the_weight_budget_in_every_language(client, con
             assert_page_weight(client, path, total_kb=60, js_kb=25)
 
 
-def fill_a_journey(page: Page, body: str) -> str:
-    """Tell us, by the form's own fields (whatever the language): returns the reference."""
+def fill_a_journey(page: Page, body: str, check=None) -> str:
+    """Tell us, by the form's own fields (whatever the language): returns the reference.
+    `check(state)` is called on each page in each state: empty, with its error, filled."""
+    check = check or (lambda state: None)
+
+    def submit() -> None:
+        page.locator("main form button[type=submit]").first.click()
 
     def next_page(step: str) -> None:
-        page.locator("main form button[type=submit]").first.click()
+        submit()
         page.wait_for_url(f"**/tell-us/{step}")
         page.wait_for_load_state("load")
+        check(f"{step} (empty)")
+
+    def refuse_empty(step: str) -> None:
+        submit()
+        page.wait_for_url(f"**/tell-us/{step}")
+        page.locator(".govuk-error-summary").wait_for()
+        check(f"{step} (error)")
 
     page.goto("/tell-us")
+    check("start")
     page.locator("main .govuk-button").first.click()
     page.wait_for_url("**/tell-us/about")
+    check("about (empty)")
+    refuse_empty("about")
     page.locator("input[name=answer][value=sharing-spaces-and-places]").check()
     next_page("where")
+    refuse_empty("where")
     page.locator("input[name=answer][value=keighley]").check()
     next_page("message")
+    refuse_empty("message")
     page.locator("textarea[name=body]").fill(body)
     next_page("reply")
     next_page("check-your-answers")  # no email address
     next_page("equality")  # the optional questions about you come first: skip them
+    check("equality")
     page.locator("button[name=choice][value=skip]").click()
     page.wait_for_url("**/tell-us/confirmation")
     found = REFERENCE.search(page.locator("main").inner_text())
@@ -74,11 +92,24 @@ def fill_a_journey(page: Page, body: str) -> str:
     return found.group(0)
 
 
-@pytest.mark.parametrize("code", ["ur", "pl"])
-def test_tell_us_track_and_read_an_answer_in_urdu_and_polish(any_page, html_checker, content, code):
+WRITTEN = {"ur": "بس دیر سے آتی ہے", "pl": "Autobus do Keighley się spóźnia", "ro": "Autobuzul întârzie mereu"}
+
+
+@pytest.mark.parametrize("code", ["ur", "pl", "ro"])
+def test_tell_us_track_and_read_an_answer_in_each_language(any_page, html_checker, content, code):
+    """Every page of the journey in every state (empty, with its error, filled) in the
+    language, checked as in English: axe-core, the Nu Html Checker, 320 px."""
     page = any_page
     choose_language(page, code)
-    reference = fill_a_journey(page, "بس دیر سے آتی ہے" if code == "ur" else "Autobus do Keighley się spóźnia")
+
+    def check(state: str) -> None:
+        where = f"{state} in {LANGUAGES[code].name}"
+        expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[code].lang)
+        assert_no_axe_violations(page, where)
+        html_checker.assert_valid(page.content(), where)
+        assert_no_horizontal_scroll(page, where)
+
+    reference = fill_a_journey(page, WRITTEN[code], check)
     expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[code].lang)
     assert_no_axe_violations(page, f"confirmation in {code}")
     html_checker.assert_valid(page.content(), f"confirmation in {code}")
