@@ -147,3 +147,66 @@ def test_urdu_pages_are_laid_out_right_to_left(page):
                             back.element_handle())
     left, right = (float(side.removesuffix("px")) for side in chevron)
     assert right < left, f"the back link's chevron should be at the right: left {left}, right {right}"
+
+
+@pytest.mark.parametrize("young", [False, True], ids=["adult", "young"])
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_every_page_of_both_journeys_is_valid_html_in_every_language(app, html_checker, code, young):
+    from tests.i18n.pages import journey_pages
+
+    for path, html in journey_pages(app, code, young):
+        if not path.endswith(".txt"):
+            html_checker.assert_valid(html, f"{path} in {LANGUAGES[code].name}")
+
+
+@pytest.mark.parametrize("code", ["ur", "pl", "ro"])
+def test_the_young_peoples_journey_in_each_language(any_page, html_checker, code):
+    page = any_page
+    choose_language(page, code)
+
+    def check(state: str) -> None:
+        where = f"young people: {state} in {LANGUAGES[code].name}"
+        expect(page.locator("html")).to_have_attribute("lang", LANGUAGES[code].lang)
+        assert_no_axe_violations(page, where)
+        assert_no_horizontal_scroll(page, where)
+
+    def submit_to(step: str) -> None:
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(f"**/young-people/tell-us/{step}")
+        page.wait_for_load_state("load")
+        check(step)
+
+    page.goto("/young-people")
+    check("space")
+    page.goto("/young-people/tell-us")
+    check("start")
+    page.locator("main .govuk-button").first.click()
+    page.wait_for_url("**/young-people/tell-us/age")
+    check("age")
+    page.locator("input[name=answer][value='13_15']").check()
+    submit_to("care")
+    page.locator("input[name=answer][value=no]").check()
+    submit_to("about")
+    page.locator("input[name=answer][value=linking-up-schools]").check()
+    submit_to("where")
+    page.locator("input[name=answer][value=shipley]").check()
+    submit_to("message")
+    page.locator("textarea[name=body]").fill(WRITTEN[code])
+    submit_to("reply")
+    submit_to("check-your-answers")
+    submit_to("equality")
+    page.locator("button[name=choice][value=skip]").click()
+    page.wait_for_url("**/young-people/tell-us/confirmation")
+    check("confirmation")
+    expect(page.locator("#if-worried")).to_be_visible()  # help is always there, in their language
+    assert REFERENCE.search(page.locator("main").inner_text())
+
+
+@pytest.mark.parametrize("code", ["ur", "pl", "ro"])
+def test_a_reference_we_do_not_have_in_each_language(any_page, html_checker, code):
+    choose_language(any_page, code)
+    response = any_page.goto("/track/BD-2345-678A")
+    assert response.status == 404
+    any_page.console_errors.clear()  # the browser logs the 404 itself
+    assert_no_axe_violations(any_page, f"track not found in {code}")
+    html_checker.assert_valid(any_page.content(), f"track not found in {code}")
