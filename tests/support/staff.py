@@ -21,7 +21,9 @@ def one_time_code(app, user: StaffUser) -> str:
     totp = pyotp.TOTP(secret)
     while True:
         now_step = int(time.time()) // totp.interval
-        step = max(now_step - 1, last_step + 1)
+        # The current step, not the previous one: a previous-step code can expire while the
+        # browser is still typing it, when the 30-second window rolls over.
+        step = max(now_step, last_step + 1)
         if step <= now_step + 1:
             return totp.generate_otp(step)
         time.sleep(1)
