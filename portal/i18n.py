@@ -127,6 +127,14 @@ def local_date(moment: datetime | date | None) -> str:
     return _formatted_day(moment, _page_locale())
 
 
+def local_datetime(moment: datetime | None) -> str:
+    """'23 November 2026, 14:05' (UK time) in the page's language."""
+    if moment is None:
+        return ""
+    local = as_aware(moment).astimezone(UK)
+    return f"{_formatted_day(local.date(), _page_locale())}, {local:%H:%M}"
+
+
 def as_written(text, language: str = DEFAULT) -> Markup:
     """Words shown as someone wrote them (a resident, or the council in English), marked with
     their own language and direction (WCAG 3.1.2), so screen readers and the bidi
@@ -154,6 +162,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["uk_date"] = local_date
+    app.jinja_env.filters["uk_datetime"] = local_datetime
     app.jinja_env.filters["number"] = local_number
     app.jinja_env.filters["as_written"] = as_written
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response
+from flask import Response, current_app, url_for
 
 from portal.core import bp
 from portal.core.services import home_page_data
@@ -33,6 +33,25 @@ def accessibility():
 def privacy():
     """Privacy notice, with a plain version for young people."""
     return render("core/privacy.html")
+
+
+@bp.get("/young-people/privacy")
+def young_people_privacy():
+    """The privacy notice for young people, in their own words (ICO Children's Code,
+    standard 4). Its periods are the privacy notice's: the two must always agree."""
+    return render("core/young_people_privacy.html")
+
+
+def _link_to(endpoint: str) -> str | None:
+    """A capability's page, if it is there: core names no capability it depends on."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+@bp.get("/childrens-code")
+def childrens_code():
+    """How the portal follows each of the ICO Children's Code's 15 standards, in order."""
+    return render("core/childrens_code.html", young_people_url=_link_to("feedback.young_people"),
+                  track_url=_link_to("feedback.track_form"))
 
 
 @bp.get("/cookies")

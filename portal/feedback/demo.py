@@ -20,6 +20,7 @@ from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.references import new_reference
 from portal.feedback.services import due_date
+from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, add_working_hours
 from portal.moderation.safeguarding import active_phrases, find_concerns
 from portal.timeutil import UK, uk_today
 
@@ -172,6 +173,11 @@ FLAGGED_TEXTS = [
     ("young_person", "something-else", "My mum's boyfriend hurts me when she's at work. Please don't tell him I wrote this."),
     ("adult", "hope-for-the-future", "Since losing my job I've started to feel I don't want to live any more. I don't know where to turn."),
     ("adult", "dealing-with-hate-crime-and-intolerance", "My son was attacked because he's gay, walking home in {place}. The police said it wasn't a hate crime."),
+    ("young_person", "something-else", "My football coach keeps messaging me on Snapchat and says not to tell my mum."),
+    ("adult", "sharing-spaces-and-places", "Older lads give my nephew free trainers and now he has to carry parcels on the train to other towns."),
+    ("adult", "something-else", "My nan's carer has been using her bank card and her pension keeps running out."),
+    ("adult", "something-else", "My husband checks my phone every night and won't let me see my family."),
+    ("adult", "sharing-spaces-and-places", "I'm going to stab the next lad who comes round our street on a scrambler."),
 ]
 
 YOUNG_OPENERS = ["", "", "", "", "", "hi.", "Hiya.", "Me and my friends think this."]
@@ -298,9 +304,11 @@ def seed_demo_feedback(seed: int, today: date | None = None) -> int:
             if rng.random() < 0.08 and not concerns:
                 status, hidden_reason = "hidden", rng.choice(
                     ["Not about the district", "Repeated message", "Contains someone's personal details"])
-        safeguarding = "none"
+        safeguarding, flagged_at, flag_due_at = "none", None, None
         if concerns:
             safeguarding = "open" if days_ago < 10 else _weighted(rng, [("open", 50), ("escalated", 30), ("cleared", 20)])
+            flagged_at = created_at
+            flag_due_at = add_working_hours(created_at, ESCALATE_AFTER_WORKING_HOURS)
 
         reference = new_reference(rng)
         while reference in used:
@@ -322,6 +330,8 @@ def seed_demo_feedback(seed: int, today: date | None = None) -> int:
             hidden_reason=hidden_reason,
             safeguarding_state=safeguarding,
             safeguarding_categories=",".join(concerns) or None,
+            flagged_at=flagged_at,
+            flag_due_at=flag_due_at,
             created_at=created_at,
             due_on=due_date(created_on),
             reviewed_at=reviewed_at,

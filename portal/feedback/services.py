@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.references import new_reference
+from portal.moderation.flags import raise_flag
 from portal.moderation.models import OPEN_STATUSES
 from portal.moderation.safeguarding import find_concerns
 from portal.timeutil import UK, add_working_days, as_aware, uk_today, utcnow
@@ -107,13 +108,15 @@ def submit_feedback(draft: dict, audience: str, channel: str = "online", languag
             age_band=age_band,
             care_experienced=care,
             status="received",
-            safeguarding_state="open" if concerns else "none",
-            safeguarding_categories=",".join(concerns) or None,
+            safeguarding_state="none",
             created_at=now,
             due_on=due_date(now.astimezone(UK).date()),
         )
         db.session.add(submission)
         try:
+            if concerns:
+                db.session.flush()  # the id, for the leads' email, in the same transaction
+                raise_flag(submission, concerns, "found when sent", now=now)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()

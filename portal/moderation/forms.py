@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal.moderation.detection import check_pattern, normalise_pattern
 from portal.moderation.kinds import all_kinds
 from portal.moderation.models import AUDIENCES, SAFEGUARDING_OUTCOMES
-from portal.moderation.safeguarding import normalise
 from portal.moderation.services import NOTE_MAX, NOTE_MAX_SHOWN, ORDERS, QUEUE_STATUSES
 from portal.shared.forms import ChoiceField
 from portal.shared.text import drop_nul, no_nul, strip_surrounding_space
@@ -86,7 +86,7 @@ class PhraseForm(FlaskForm):
     """Add a word or phrase to the safeguarding list (admins and the safeguarding lead)."""
 
     phrase = StringField(filters=[strip_surrounding_space], validators=[
-        Length(max=120, message=_l("The word or phrase must be 120 characters or fewer")),
+        Length(max=300, message=_l("The word or phrase must be 300 characters or fewer")),
         no_nul(_l("The word or phrase contains a character we cannot accept")),
     ])
     category = RadioField(validate_choice=False)
@@ -97,9 +97,12 @@ class PhraseForm(FlaskForm):
         self.existing = existing
 
     def validate_phrase(self, field):
-        cleaned = normalise(field.data or "")
+        cleaned = normalise_pattern(field.data or "")
         if not cleaned:
             raise ValidationError(_("Enter a word or phrase"))
+        if check_pattern(field.data) is not None:
+            raise ValidationError(_("The pattern cannot be used: check each “...”, “&”, “|” and “*” has a word "
+                                    "beside it, and it is 300 characters or fewer"))
         if len(cleaned) < 3:
             raise ValidationError(_("The word or phrase must be at least 3 characters, or it will flag ordinary messages"))
         if cleaned in self.existing:

@@ -54,6 +54,7 @@ class ModerationItem(db.Model):
         Index("ix_moderation_item_status_created", "status", "created_at", "id"),
         Index("ix_moderation_item_created", "created_at", "id"),
         Index("ix_moderation_item_safeguarding", "safeguarding_state", "created_at"),
+        Index("ix_moderation_item_flag_due", "safeguarding_state", "flag_due_at"),
         # The waiting part of the queue, in due-date order.
         Index(
             "ix_moderation_item_open_queue", "due_on", "created_at", "id",
@@ -81,6 +82,11 @@ class ModerationItem(db.Model):
     public_text: Mapped[str | None] = mapped_column(Text)
     safeguarding_state: Mapped[str] = mapped_column(String(20), default="none")
     safeguarding_categories: Mapped[str | None] = mapped_column(String(200))  # comma-separated
+    # When the open flag was raised, when it must have been looked at (four working hours
+    # later), and when the admins were told it had not been.
+    flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flag_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flag_escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id"), index=True)
@@ -176,7 +182,8 @@ class SafeguardingPhrase(db.Model):
     __tablename__ = "safeguarding_phrase"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    phrase: Mapped[str] = mapped_column(String(120), unique=True)
-    # child_at_risk / abuse / self_harm / threat / hate_crime
-    category: Mapped[str] = mapped_column(String(30))
+    # A pattern in the language `detection.py` documents ("he|she ... touch* me").
+    phrase: Mapped[str] = mapped_column(String(400), unique=True)
+    category: Mapped[str] = mapped_column(String(30))  # a key of safeguarding.CATEGORIES
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     active: Mapped[bool] = mapped_column(default=True)

@@ -5,77 +5,120 @@ puts it first for the safeguarding lead, and shows the person where help is now.
 A wrong flag loses nothing; the lead can clear it.
 """
 
-import re
-import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.moderation.detection import Detector, compile_detector
 from portal.moderation.models import SafeguardingPhrase
 
 # Category key (stored on items and phrases, compared) -> its label for staff (shown only).
+# The order is the order of urgency the safeguarding queue shows them in.
 CATEGORIES = {
     "child_at_risk": _l("A child may be at risk"),
-    "abuse": _l("Abuse"),
+    "professional_allegation": _l("An allegation against someone who works with children or adults at risk"),
     "self_harm": _l("Self-harm or suicide"),
-    "threat": _l("A threat of violence"),
+    "domestic_abuse": _l("Domestic abuse"),
+    "exploitation": _l("Exploitation or modern slavery"),
+    "adult_at_risk": _l("An adult may be at risk"),
     "hate_crime": _l("Hate crime against a person"),
+    "threat": _l("A threat of violence"),
+}
+# Labels for categories items were flagged with before the list above replaced them.
+FORMER_CATEGORIES = {"abuse": _l("Abuse")}
+
+# Where the lead takes each category, and what to write down. Staff-facing only; the
+# council's local numbers live in its safeguarding procedures, not here.
+ROUTES = {
+    "child_at_risk": {
+        "route": _l("Children’s Services Front Door (MASH): a contact about a child, the same working day; "
+                    "999 if the child is in danger now."),
+        "record": _l("The child’s words as written, what is known of age, school and area, whether the child "
+                     "asked for help, and the time you made the contact."),
+    },
+    "professional_allegation": {
+        "route": _l("The Local Authority Designated Officer (LADO), within one working day. Do not tell the "
+                    "person named or their employer first."),
+        "record": _l("The role of the person named (not only their name), where it happened, who is at risk now, "
+                     "and the LADO’s reference for the allegations log."),
+    },
+    "self_harm": {
+        "route": _l("If a life is at risk now, 999. For a young person, the Front Door (MASH); for an adult, "
+                    "their GP or NHS 111 option 2 (mental health crisis), with consent where possible."),
+        "record": _l("Whether harm has happened or is planned, when, and any contact details given; the help "
+                     "shown to the person on the confirmation page."),
+    },
+    "domestic_abuse": {
+        "route": _l("Children in the home: the Front Door (MASH). An adult at high risk: the police and a MARAC "
+                    "referral. Forced marriage: the Forced Marriage Unit (020 7008 0151) as well."),
+        "record": _l("Who is harmed, who is harming (their relationship, not a guess), whether children live "
+                     "there, and any risk of a planned trip abroad."),
+    },
+    "exploitation": {
+        "route": _l("A child: the Front Door (MASH) and the exploitation hub. An adult: police 101 or the "
+                    "Modern Slavery Helpline (08000 121 700). Radicalisation: the Prevent referral."),
+        "record": _l("Places, transport and times mentioned, ages, any debt or threats, and who else may be "
+                     "involved."),
+    },
+    "adult_at_risk": {
+        "route": _l("Adult Social Care safeguarding: a concern about an adult with care and support needs, "
+                    "the same working day; 999 if in danger now."),
+        "record": _l("Who is at risk, their care and support needs if known, who is causing harm (their role), "
+                     "and any money or property involved."),
+    },
+    "hate_crime": {
+        "route": _l("Police 101 (999 if it is happening now) or True Vision (report-it.org.uk), with the person’s "
+                    "consent; a child: the Front Door (MASH) as well."),
+        "record": _l("What happened, where and when, what was said, and whether the person wants it reported."),
+    },
+    "threat": {
+        "route": _l("Police: 999 if the threat is to happen now or a weapon is mentioned, otherwise 101; a "
+                    "child: the Front Door (MASH) as well."),
+        "record": _l("Who is threatened, when and where, any weapon mentioned, and the exact words."),
+    },
 }
 
-DEFAULT_PHRASES = {
-    "child_at_risk": [
-        "hurting me", "hits me", "hit me", "beats me", "beat me up", "not safe at home",
-        "scared to go home", "afraid to go home", "touched me", "kicked me out", "no food at home",
-        "locked me in", "nobody looks after me", "left on my own", "hurts my brother", "hurts my sister",
-        "hurting my brother", "hurting my sister", "hitting me", "hurts me", "no one looks after me",
-        "hits my mum", "hurts my mum",
-    ],
-    "abuse": [
-        "abuse", "abused", "abusing", "groomed", "grooming", "raped", "rape", "sexual assault",
-        "domestic violence", "forced to", "modern slavery", "made me send pictures", "exploited",
-    ],
-    "self_harm": [
-        "kill myself", "killing myself", "suicide", "suicidal", "self harm", "self harming",
-        "hurt myself", "hurting myself", "cutting myself", "end my life", "want to die",
-        "don't want to live", "dont want to live", "better off dead", "overdose",
-        "self harmed", "harm myself", "harming myself", "cut myself", "take my own life",
-    ],
-    "threat": [
-        "i will kill", "going to kill", "gonna kill", "i'll kill", "stab", "stabbed", "knife",
-        "shoot", "bomb", "burn down", "petrol bomb", "beat them up", "kill you", "going to hurt",
-    ],
-    "hate_crime": [
-        "hate crime", "racially abused", "racist attack", "racially attacked", "homophobic attack",
-        "attacked because", "spat at", "because of my religion", "because i'm muslim",
-        "because i am muslim", "because i'm gay", "because i am gay", "because i'm trans",
-        "because of my skin", "pulled off my hijab", "pulled my hijab", "islamophobic",
-        "antisemitic", "transphobic", "disability hate", "racist abuse", "go back to your own country",
-        "go back to your country",
-    ],
-}
+PHRASE_FILES = Path(__file__).with_name("safeguarding_phrases")
 
 
-def normalise(text: str) -> str:
-    """Lower case, curly quotes and dashes straightened, accents and spacing folded."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = re.sub(r"[-\u2010-\u2015_]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+def default_phrases() -> list[tuple[str, str, str]]:
+    """(pattern, category, language) from the files shipped with the portal, in file order."""
+    found = []
+    for path in sorted(PHRASE_FILES.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            category, pattern = line.split("\t", 1)
+            found.append((pattern.strip(), category.strip(), path.stem))
+    return found
 
 
-def _pattern(phrase: str) -> re.Pattern:
-    # Word boundaries so "stab" does not match "stable" but "stabbed" has its own entry.
-    return re.compile(r"(?<![\w'])" + re.escape(normalise(phrase)) + r"(?![\w'])")
+@lru_cache(maxsize=8)
+def _detector(phrases: tuple[tuple[str, str], ...]) -> Detector:
+    return compile_detector(phrases, tuple(CATEGORIES))
+
+
+def default_detector() -> Detector:
+    """The shipped patterns alone (the evaluation set measures these)."""
+    return _detector(tuple((pattern, category) for pattern, category, _ in default_phrases()))
 
 
 def find_concerns(text: str, phrases: list[tuple[str, str]] | None = None) -> list[str]:
-    """The categories (in a stable order) whose phrases appear in the text."""
+    """The categories (in order of urgency) whose patterns are found in the text.
+
+    Without `phrases`, the lead's active list in the database. Compiled once per list:
+    a change to the list takes effect on the next message.
+    """
     if phrases is None:
         phrases = active_phrases()
-    cleaned = normalise(text)
-    found = {category for phrase, category in phrases if _pattern(phrase).search(cleaned)}
-    return [category for category in CATEGORIES if category in found]
+    return _detector(tuple(phrases)).find(text)
+
+
+def concern_labels(categories: list[str]) -> list[str]:
+    return [str(CATEGORIES.get(c) or FORMER_CATEGORIES.get(c) or c) for c in categories]
 
 
 def active_phrases() -> list[tuple[str, str]]:
@@ -85,13 +128,18 @@ def active_phrases() -> list[tuple[str, str]]:
     return [(row.phrase, row.category) for row in rows]
 
 
-def seed_default_phrases() -> None:
-    """Add the starting list; an admin's additions and removals are left alone."""
-    if db.session.scalar(select(SafeguardingPhrase.id).limit(1)) is not None:
-        return
-    for category, phrases in DEFAULT_PHRASES.items():
-        for phrase in phrases:
-            db.session.add(SafeguardingPhrase(phrase=phrase, category=category))
+def seed_default_phrases() -> int:
+    """Add the shipped patterns the list has never had; the lead's additions and switches
+    are left alone (a switched-off pattern stays off). Returns how many were added."""
+    known = {(row.phrase, row.category) for row in db.session.execute(
+        select(SafeguardingPhrase.phrase, SafeguardingPhrase.category))}
+    added = 0
+    for pattern, category, language in default_phrases():
+        if (pattern, category) not in known:
+            db.session.add(SafeguardingPhrase(phrase=pattern, category=category, language=language))
+            known.add((pattern, category))
+            added += 1
+    return added
 
 
 # ---- where to get help now -----------------------------------------------------------
@@ -134,6 +182,12 @@ HELP = {
         "text": _l("Free and private, 24 hours a day."),
         "phone": "0808 2000 247",
     },
+    "modern_slavery": {
+        "title": _l("Modern Slavery and Exploitation Helpline"),
+        "text": _l("If you or someone you know is made to work, sell or carry things, or cannot leave. Free, "
+                   "24 hours a day, in many languages."),
+        "phone": "08000 121 700",
+    },
     "police": {
         "title": _l("Police non-emergency number"),
         "text": _l("To report a crime that is not happening now, call 101."),
@@ -156,19 +210,22 @@ def help_for(categories: list[str], audience: str) -> list[dict]:
     """
     if not categories:
         return []
+    found = set(categories)
     young = audience == "young_person"
     wanted = ["danger"]
     if young:
         wanted.append("childline")
-    if "self_harm" in categories:
+    if "self_harm" in found:
         wanted.append("samaritans")
-    if not young and {"child_at_risk", "abuse"} & set(categories):
+    if not young and found & {"child_at_risk", "professional_allegation", "abuse"}:
         wanted.append("nspcc")
-    if not young and "abuse" in categories:
+    if found & {"domestic_abuse", "abuse"}:
         wanted.append("domestic_abuse")
-    if {"threat", "hate_crime"} & set(categories):
+    if "exploitation" in found:
+        wanted.append("modern_slavery")
+    if found & {"threat", "hate_crime", "adult_at_risk", "exploitation"}:
         wanted.append("police")
-    if "hate_crime" in categories:
+    if "hate_crime" in found:
         wanted.append("true_vision")
     return [{"key": key, **HELP[key]} for key in dict.fromkeys(wanted)]
 

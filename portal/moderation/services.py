@@ -13,6 +13,7 @@ from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, selec
 
 from portal.extensions import db
 from portal.i18n import N_
+from portal.moderation.flags import raise_flag, stop_if_disclosure
 from portal.moderation.kinds import all_kinds, allows, kind_of
 from portal.moderation.models import (
     AUDIENCES,
@@ -291,7 +292,7 @@ def _apply_one(action: str, item: ModerationItem, actor: StaffUser, hidden_reaso
     elif action == "flag":
         if item.is_held:
             return _("already flagged")
-        item.safeguarding_state = "open"
+        raise_flag(item, [], "flagged by a moderator", actor=actor, now=now, audited=False)
     elif action == "clear_flag":
         if not item.is_held:
             return _("not flagged")
@@ -365,6 +366,9 @@ def save_public_text(item: ModerationItem, wording: str, remove_words: list[str]
     public = public.strip()
     if not public:
         raise ActionError(_("Enter the public wording."))
+    # The detector again, on exactly what would be public: a disclosure it missed when the
+    # item arrived, or one a moderator typed in, goes to the lead instead.
+    stop_if_disclosure([item], [public], "found in wording a moderator approved", actor=actor)
     before = snapshot(item)
     item.public_text = public
     mark_reviewed(item)

@@ -17,6 +17,8 @@ from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
 from portal.i18n import LANGUAGES, N_
 from portal.moderation import bp
+from portal.moderation.detection import normalise_pattern
+from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, HeldForSafeguarding, overdue_flags
 from portal.moderation.forms import (
     NoteForm,
     PhraseForm,
@@ -33,8 +35,9 @@ from portal.moderation.models import (
 from portal.moderation.redaction import KIND_LABELS, redact
 from portal.moderation.safeguarding import (
     CATEGORIES,
+    FORMER_CATEGORIES,
+    ROUTES,
     add_phrase,
-    normalise,
     set_phrase_active,
 )
 from portal.moderation.services import (
@@ -57,7 +60,7 @@ from portal.shared.fragments import render, render_pieces, wants_fragment
 from portal.shared.numbers import parse_id
 from portal.shared.redirects import safe_next
 from portal.staff.auth import role_required
-from portal.timeutil import UK, as_aware, uk_today
+from portal.timeutil import UK, as_aware, uk_today, utcnow
 
 # (label, endpoint, hint, roles allowed): shown when registered and the person may use it.
 # Label and hint are translated when the page is made.
@@ -79,7 +82,10 @@ def home():
         for label, endpoint, hint, roles in STAFF_LINKS
         if endpoint in current_app.view_functions and current_user.has_role(*roles)
     ]
-    return render("moderation/home.html", counts=landing_counts(), staff_links=links)
+    sees_flags = current_user.has_role("safeguarding_lead")
+    return render("moderation/home.html", counts=landing_counts(), staff_links=links,
+                  overdue_flags=overdue_flags() if sees_flags else [],
+                  escalate_after=ESCALATE_AFTER_WORKING_HOURS)
 
 
 # ---- the queue -----------------------------------------------------------------------
@@ -226,6 +232,10 @@ def item(item_id: int):
     if request.method == "POST" and form.validate_on_submit():
         try:
             removed_now = save_public_text(item, form.public_text.data, form.words(), current_user._get_current_object())
+        except HeldForSafeguarding as held:
+            db.session.commit()  # the flag, and nothing else: the wording was not saved
+            flash(str(held), "info")
+            return redirect(url_for("moderation.item", item_id=item.id), code=303)
         except ActionError as error:
             db.session.rollback()
             form.public_text.errors.append(str(error))
@@ -271,6 +281,9 @@ def safeguarding():
         open_items=open_items,
         dealt_with=dealt_with,
         actions=actions,
+        routes=ROUTES,
+        category_labels={**FORMER_CATEGORIES, **CATEGORIES},
+        now=utcnow(),
         form=SafeguardingOutcomeForm(formdata=None),
         outcomes=SAFEGUARDING_OUTCOMES,
     )
@@ -322,7 +335,7 @@ def safeguarding_phrases():
     Adding one takes effect for the next message sent; switching one off keeps its history.
     """
     phrases = list(db.session.scalars(select(SafeguardingPhrase).order_by(SafeguardingPhrase.category, SafeguardingPhrase.phrase)))
-    form = PhraseForm(CATEGORIES, {normalise(p.phrase) for p in phrases})
+    form = PhraseForm(CATEGORIES, {normalise_pattern(p.phrase) for p in phrases})
     if request.method == "POST" and request.form.get("toggle"):
         phrase_id = parse_id(request.form.get("toggle"))
         row = db.session.get(SafeguardingPhrase, phrase_id) if phrase_id is not None else None

@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, select
 
 from portal.extensions import db
 from portal.i18n import N_
+from portal.moderation.flags import stop_if_disclosure
 from portal.moderation.kinds import kind_of
 from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import remove_details_of
@@ -216,6 +217,14 @@ def save_draft(response: Response, fields: ResponseFields, actor: StaffUser) -> 
     return removed
 
 
+def _stop_if_disclosure(fields: ResponseFields, submissions: list[ModerationItem], actor: StaffUser,
+                        note: str = "") -> None:
+    # What the council publishes can quote residents: a disclosure in it sends the
+    # linked items to the lead and stops publication (HeldForSafeguarding).
+    stop_if_disclosure(submissions, [fields.you_said, fields.we_did, fields.reason, fields.young_people_summary, note],
+                       "found in the wording of an answer about to be published", actor=actor)
+
+
 def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tuple[int, list[str]]:
     """Publish a draft: everything in one transaction. Returns (emails queued, kinds removed)."""
     if response.state != "draft":
@@ -231,6 +240,7 @@ def publish(response: Response, fields: ResponseFields, actor: StaffUser) -> tup
     if blocked:
         raise ResponseError(_("Remove these from the answer before publishing: %(items)s.", items="; ".join(
             _("%(reference)s (%(why)s)", reference=s.display_reference, why=why) for s, why in blocked)))
+    _stop_if_disclosure(fields, submissions, actor)
     before = response_snapshot(response)
     removed = apply_fields(response, fields, submissions)
     now = utcnow()
@@ -265,6 +275,7 @@ def post_update(response: Response, fields: ResponseFields, note: str, actor: St
     if len(note) > 2000:
         raise ResponseError(_("The note about what changed must be 2,000 characters or fewer."))
     submissions = linked_items(response.id)
+    _stop_if_disclosure(fields, submissions, actor, note)
     before = response_snapshot(response)
     removed = apply_fields(response, fields, submissions)
     note_text, _kinds = _clean(note, _originals(submissions))

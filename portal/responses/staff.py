@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal.core.models import ordered_themes
 from portal.extensions import db
+from portal.moderation.flags import HeldForSafeguarding
 from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import KIND_LABELS
 from portal.responses import bp
@@ -140,6 +141,9 @@ def save(response_id: int):
         else:
             removed = save_draft(response, form.fields(), actor)
             message = _("Draft saved.")
+    except HeldForSafeguarding as held:
+        db.session.commit()  # the flags only
+        return _edit_page(response, form, problem=str(held))
     except ResponseError as error:
         db.session.rollback()
         return _edit_page(response, form, problem=str(error))
@@ -158,6 +162,9 @@ def publish_response(response_id: int):
         return _edit_page(response, form)
     try:
         queued, removed = publish(response, form.fields(), current_user._get_current_object())
+    except HeldForSafeguarding as held:
+        db.session.commit()  # the flags only: nothing was published
+        return _edit_page(response, form, problem=str(held))
     except ResponseError as error:
         db.session.rollback()
         return _edit_page(response, form, problem=str(error))

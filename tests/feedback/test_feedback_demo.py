@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.feedback.demo import HOW_MANY, seed_demo_feedback
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.references import is_valid
+from portal.moderation.safeguarding import CATEGORIES
 
 TODAY = date(2026, 11, 23)
 
@@ -50,7 +51,7 @@ def test_the_demo_has_something_real_for_every_screen(app_ctx):
     flagged = [s for s in rows if s.safeguarding_state != "none"]
     assert 8 <= len(flagged) <= 30
     categories = {c for s in flagged for c in s.safeguarding_categories.split(",")}
-    assert categories == {"child_at_risk", "abuse", "self_harm", "threat", "hate_crime"}
+    assert len(categories) >= 6 and categories <= set(CATEGORIES)
     assert {s.status for s in rows} == {"received", "in_review", "hidden"}
     assert any(s.due_on < TODAY and s.status != "hidden" for s in rows)  # some overdue
     assert not [s for s in rows if s.age_band == "under_13" and s.email]

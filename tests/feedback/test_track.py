@@ -169,7 +169,7 @@ def test_overdue_items_say_sorry(app, client):
 
 
 def test_a_flagged_item_looks_exactly_like_any_other(app, client):
-    flagged = make(app, client, body="He said he is going to stab me")
+    flagged = make(app, client, body="I want to kill myself")
     plain = make(app, client, body="More benches please")
     assert stored(app, flagged).safeguarding_state == "open"
 

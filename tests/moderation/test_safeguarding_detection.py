@@ -6,8 +6,9 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.moderation.detection import plain
 from portal.moderation.models import SafeguardingPhrase
-from portal.moderation.safeguarding import CATEGORIES, find_concerns, help_for, normalise
+from portal.moderation.safeguarding import CATEGORIES, find_concerns, help_for
 from tests.support.journeys import YOUNG, Teller, stored
 
 EXAMPLES = {
@@ -16,11 +17,11 @@ EXAMPLES = {
         "I'm scared to go home after school",
         "Mum's boyfriend keeps hurting my little sister and hurts my sister when mum is out",
         "There is no food at home and nobody looks after me",
+        "A man online keeps asking me to send pictures of myself",
     ],
-    "abuse": [
-        "A man online groomed my friend and made me send pictures",
-        "There is domestic violence next door every night",
-        "My cousin is being forced to work and isn't allowed out. Modern slavery?",
+    "professional_allegation": [
+        "My PE teacher keeps messaging me on snapchat and says not to tell anyone",
+        "A worker at the children's home grabbed me and pushed me into the wall",
     ],
     "self_harm": [
         "Sometimes I want to die",
@@ -28,16 +29,28 @@ EXAMPLES = {
         "I keep thinking about killing myself",
         "I just don’t want to live any more",
     ],
-    "threat": [
-        "I'm going to kill him if he does that again",
-        "Someone said they would stab me at the bus station",
-        "They threatened to burn down the mosque",
+    "domestic_abuse": [
+        "There is domestic violence next door every night",
+        "My husband checks my phone and won't let me see my family",
+        "They are taking me to Pakistan in the summer to marry my cousin and I don't want to",
+    ],
+    "exploitation": [
+        "My cousin is being forced to work and isn't allowed out. Modern slavery?",
+        "The older lads make my brother carry drugs to other towns on the train",
+    ],
+    "adult_at_risk": [
+        "My nan's carer has been taking money from her bank card",
     ],
     "hate_crime": [
         "A man pulled off my hijab in the city centre",
         "We were racially abused on the way home from school",
         "I was spat at because I'm Muslim",
         "He shouted go back to your own country and pushed my dad",
+    ],
+    "threat": [
+        "I'm going to kill him if he does that again",
+        "I'm bringing a knife to school tomorrow",
+        "I'm going to burn down the mosque",
     ],
 }
 
@@ -71,40 +84,44 @@ def test_every_category_has_examples_here():
 def test_matching_ignores_case_curly_quotes_dashes_and_spacing(app_ctx):
     assert find_concerns("I DON’T   WANT TO LIVE") == ["self_harm"]
     assert find_concerns("self—harm") == ["self_harm"]
-    assert normalise("  Self-Harm\n ") == "self harm"
+    assert plain("  Self-Harm\n ") == "self harm"
 
 
 def test_categories_come_in_a_stable_order(app_ctx):
     assert find_concerns("they spat at me in a hate crime and now I want to die") == ["self_harm", "hate_crime"]
+    assert list(CATEGORIES)[0] == "child_at_risk"
 
 
-def test_a_phrase_added_as_data_takes_effect_and_a_retired_one_stops(app_ctx):
-    text = "the older lads are county lines recruiting in the park"
+def test_a_pattern_added_as_data_takes_effect_and_a_retired_one_stops(app_ctx):
+    # Words no shipped pattern knows, in the pattern language: a gap and an ending.
+    text = "the Quorlax lads send my cousin to Zembly every night"
+    pattern = "quorlax ... zembl*"
     assert find_concerns(text) == []
-    db.session.add(SafeguardingPhrase(phrase="county lines", category="child_at_risk"))
+    db.session.add(SafeguardingPhrase(phrase=pattern, category="exploitation"))
     db.session.commit()
     try:
-        assert find_concerns(text) == ["child_at_risk"]
-        phrase = db.session.scalar(select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == "county lines"))
+        assert find_concerns(text) == ["exploitation"]
+        assert find_concerns("QU0RLAX and then the z e m b l y") == ["exploitation"]  # spelt oddly
+        phrase = db.session.scalar(select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == pattern))
         phrase.active = False
         db.session.commit()
         assert find_concerns(text) == []
     finally:
-        db.session.delete(db.session.scalar(select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == "county lines")))
+        db.session.delete(db.session.scalar(select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == pattern)))
         db.session.commit()
 
 
 def test_a_phrase_added_as_data_flags_a_real_submission(app, client):
     with app.app_context():
-        db.session.add(SafeguardingPhrase(phrase="cuckooing", category="abuse"))
+        db.session.add(SafeguardingPhrase(phrase="quorlax", category="adult_at_risk"))
         db.session.commit()
     try:
-        reference, _ = Teller(client).fill(body="Cuckooing is happening in our flats").send_and_follow()
+        reference, _ = Teller(client).fill(body="Quorlax is happening in our flats").send_and_follow()
         submission = stored(app, reference)
-        assert (submission.safeguarding_state, submission.safeguarding_categories) == ("open", "abuse")
+        assert (submission.safeguarding_state, submission.safeguarding_categories) == ("open", "adult_at_risk")
     finally:
         with app.app_context():
-            db.session.delete(db.session.scalar(select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == "cuckooing")))
+            db.session.delete(db.session.scalar(select(SafeguardingPhrase).where(SafeguardingPhrase.phrase == "quorlax")))
             db.session.commit()
 
 

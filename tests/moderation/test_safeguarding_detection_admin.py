@@ -18,7 +18,7 @@ URL = "/moderate/safeguarding-phrases"
 def cleanup_phrases(app):
     yield
     with app.app_context():  # phrases are reference data, kept between tests otherwise
-        db.session.execute(delete(SafeguardingPhrase).where(SafeguardingPhrase.phrase.in_(["county lines", "Cuckooing"])))
+        db.session.execute(delete(SafeguardingPhrase).where(SafeguardingPhrase.phrase.in_(["quorlax", "Quorlax", "county lines", "quorlax note"])))
         db.session.execute(SafeguardingPhrase.__table__.update().values(active=True))
         db.session.commit()
 
@@ -41,29 +41,32 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_adding_a_phrase_flags_the_next_message_and_is_audited(app, staff_client, client, cleanup_phrases):
     lead, user = staff_client("safeguarding_lead")
     token = csrf_token_from(lead.get(URL).get_data(as_text=True))
-    response = lead.post(URL, data={"csrf_token": token, "phrase": "  Cuckooing ", "category": "abuse"})
+    response = lead.post(URL, data={"csrf_token": token, "phrase": "  Quorlax ", "category": "exploitation"})
     assert response.status_code == 302
-    assert "“Cuckooing” added" in lead.get(URL).get_data(as_text=True)
-    reference, _ = Teller(client).fill(body="There is cuckooing in the flats on our estate").send_and_follow()
-    assert stored(app, reference).safeguarding_categories == "abuse"
+    assert "“Quorlax” added" in lead.get(URL).get_data(as_text=True)
+    reference, _ = Teller(client).fill(body="There is quorlax in the flats on our estate").send_and_follow()
+    assert stored(app, reference).safeguarding_categories == "exploitation"
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "safeguarding_phrase.added"))
-        assert event.actor_id == user.id and event.after == {"phrase": "Cuckooing", "category": "abuse"}
+        assert event.actor_id == user.id and event.after == {"phrase": "Quorlax", "category": "exploitation"}
 
 
 def test_switching_a_phrase_off_and_on(app, staff_client, client, cleanup_phrases):
     admin, _ = staff_client("admin")
     with app.app_context():
-        phrase_id = db.session.scalar(select(SafeguardingPhrase.id).where(SafeguardingPhrase.phrase == "knife"))
+        row = SafeguardingPhrase(phrase="quorlax", category="exploitation")
+        db.session.add(row)
+        db.session.commit()
+        phrase_id = row.id
     token = csrf_token_from(admin.get(URL).get_data(as_text=True))
     switch_off = {"csrf_token": token, "toggle": str(phrase_id), "active": "0"}
     assert admin.post(URL, data=switch_off).status_code == 302
     # A double click or replayed form changes nothing more.
     assert admin.post(URL, data=switch_off).status_code == 302
-    reference, _ = Teller(client).fill(body="Knife crime worries me").send_and_follow()
+    reference, _ = Teller(client).fill(body="Quorlax worries me").send_and_follow()
     assert stored(app, reference).safeguarding_state == "none"
     assert admin.post(URL, data={"csrf_token": token, "toggle": str(phrase_id), "active": "1"}).status_code == 302
-    reference, _ = Teller(client).fill(body="Knife crime worries me").send_and_follow()
+    reference, _ = Teller(client).fill(body="Quorlax worries me").send_and_follow()
     assert stored(app, reference).safeguarding_state == "open"
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("safeguarding_phrase")).order_by(AuditEvent.id)))
@@ -71,22 +74,26 @@ def test_switching_a_phrase_off_and_on(app, staff_client, client, cleanup_phrase
 
 
 @pytest.mark.parametrize("phrase, category, message", [
-    ("", "abuse", "Enter a word or phrase"),
-    ("  - ", "abuse", "Enter a word or phrase"),
-    ("ab", "abuse", "The word or phrase must be at least 3 characters, or it will flag ordinary messages"),
-    ("x" * 121, "abuse", "The word or phrase must be 120 characters or fewer"),
-    ("SELF-HARM", "abuse", "That word or phrase is already on the list"),
+    ("", "exploitation", "Enter a word or phrase"),
+    ("  - ", "exploitation", "Enter a word or phrase"),
+    ("ab", "exploitation", "The word or phrase must be at least 3 characters, or it will flag ordinary messages"),
+    ("x" * 301, "exploitation", "The word or phrase must be 300 characters or fewer"),
+    ("QUORLAX-NOTE", "self_harm", "That word or phrase is already on the list"),
+    ("... & ...", "exploitation", "The pattern cannot be used"),
     ("county lines", "", "Select what kind of concern it suggests"),
     ("county lines", "spam", "Select what kind of concern it suggests"),
 ])
 def test_bad_additions_are_refused_and_change_nothing(app, staff_client, phrase, category, message, cleanup_phrases):
     lead, _ = staff_client("safeguarding_lead")
     with app.app_context():
+        if phrase == "QUORLAX-NOTE":  # already there, spelt another way
+            db.session.add(SafeguardingPhrase(phrase="quorlax note", category="self_harm"))
+            db.session.commit()
         before = db.session.scalar(select(db.func.count()).select_from(SafeguardingPhrase))
     token = csrf_token_from(lead.get(URL).get_data(as_text=True))
     response = lead.post(URL, data={"csrf_token": token, "phrase": phrase, "category": category})
     assert response.status_code == 200
-    assert message in errors(response)
+    assert any(error.startswith(message) for error in errors(response)), errors(response)
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(SafeguardingPhrase)) == before
 
