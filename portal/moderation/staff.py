@@ -283,7 +283,7 @@ def safeguarding():
         actions=actions,
         routes=ROUTES,
         category_labels={**FORMER_CATEGORIES, **CATEGORIES},
-        now=utcnow(),
+        overdue_ids={i.id for i in open_items if i.flag_due_at and as_aware(i.flag_due_at) <= utcnow()},
         form=SafeguardingOutcomeForm(formdata=None),
         outcomes=SAFEGUARDING_OUTCOMES,
     )
