@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.moderation.detection import check_pattern, normalise_pattern
+from portal.moderation.detection import check_pattern
 from portal.moderation.kinds import all_kinds
 from portal.moderation.models import AUDIENCES, SAFEGUARDING_OUTCOMES
+from portal.moderation.safeguarding import comparable_pattern
 from portal.moderation.services import NOTE_MAX, NOTE_MAX_SHOWN, ORDERS, QUEUE_STATUSES
 from portal.shared.forms import ChoiceField
 from portal.shared.text import drop_nul, no_nul, strip_surrounding_space
@@ -97,7 +98,7 @@ class PhraseForm(FlaskForm):
         self.existing = existing
 
     def validate_phrase(self, field):
-        cleaned = normalise_pattern(field.data or "")
+        cleaned = comparable_pattern(field.data or "")
         if not cleaned:
             raise ValidationError(_("Enter a word or phrase"))
         if check_pattern(field.data) is not None:

@@ -5,6 +5,7 @@ puts it first for the safeguarding lead, and shows the person where help is now.
 A wrong flag loses nothing; the lead can clear it.
 """
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.moderation.detection import Detector, compile_detector
+from portal.moderation.detection import Detector, compile_detector, normalise_pattern
 from portal.moderation.models import SafeguardingPhrase
 
 # Category key (stored on items and phrases, compared) -> its label for staff (shown only).
@@ -115,6 +116,12 @@ def find_concerns(text: str, phrases: list[tuple[str, str]] | None = None) -> li
     if phrases is None:
         phrases = active_phrases()
     return _detector(tuple(phrases)).find(text)
+
+
+def comparable_pattern(pattern: str) -> str:
+    """A pattern as the detector reads it, to tell whether two are the same. Punctuation
+    that is not an operator separates words, as in text ("SELF-HARM" is "self harm")."""
+    return normalise_pattern(re.sub(r"[^\w\s|*_.&…]", " ", pattern))
 
 
 def concern_labels(categories: list[str]) -> list[str]:

@@ -17,7 +17,6 @@ from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
 from portal.i18n import LANGUAGES, N_
 from portal.moderation import bp
-from portal.moderation.detection import normalise_pattern
 from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, HeldForSafeguarding, overdue_flags
 from portal.moderation.forms import (
     NoteForm,
@@ -38,6 +37,7 @@ from portal.moderation.safeguarding import (
     FORMER_CATEGORIES,
     ROUTES,
     add_phrase,
+    comparable_pattern,
     set_phrase_active,
 )
 from portal.moderation.services import (
@@ -335,7 +335,7 @@ def safeguarding_phrases():
     Adding one takes effect for the next message sent; switching one off keeps its history.
     """
     phrases = list(db.session.scalars(select(SafeguardingPhrase).order_by(SafeguardingPhrase.category, SafeguardingPhrase.phrase)))
-    form = PhraseForm(CATEGORIES, {normalise_pattern(p.phrase) for p in phrases})
+    form = PhraseForm(CATEGORIES, {comparable_pattern(p.phrase) for p in phrases})
     if request.method == "POST" and request.form.get("toggle"):
         phrase_id = parse_id(request.form.get("toggle"))
         row = db.session.get(SafeguardingPhrase, phrase_id) if phrase_id is not None else None
