@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from portal.core.reference import THEMES
 
-PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/staff/login"]
+PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/childrens-code", "/young-people/privacy", "/staff/login"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

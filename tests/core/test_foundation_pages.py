@@ -13,7 +13,7 @@ from tests.support.queries import QueryCounter
 from tests.support.staff import STAFF_PASSWORD, browser_sign_in, one_time_code
 from tests.support.weight import assert_page_weight
 
-PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/staff/login"]
+PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/childrens-code", "/young-people/privacy", "/staff/login"]
 PUBLIC_QUERY_BUDGET = 6
 
 

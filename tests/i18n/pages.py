@@ -79,8 +79,8 @@ def seed_public_content(app) -> dict:
 
 def public_paths(content: dict) -> list[str]:
     return [
-        "/", "/accessibility", "/privacy", "/cookies",
-        "/tell-us", "/young-people", "/young-people/tell-us",
+        "/", "/accessibility", "/privacy", "/cookies", "/childrens-code",
+        "/tell-us", "/young-people", "/young-people/tell-us", "/young-people/privacy",
         "/track", f"/track/{content['waiting']}", f"/track/{content['answered']}",
         "/you-said-we-did", f"/you-said-we-did/{content['response_id']}", f"/you-said-we-did/{content['report']}",
         "/no-such-page",

@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 
 from portal.i18n import COOKIE, LANGUAGES
 
-PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/tell-us", "/young-people", "/track",
-                "/you-said-we-did"]
+PUBLIC_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/childrens-code", "/tell-us", "/young-people",
+                "/young-people/privacy", "/track", "/you-said-we-did"]
 
 
 def html_of(response) -> BeautifulSoup:
