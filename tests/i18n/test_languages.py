@@ -97,3 +97,18 @@ def test_production_refuses_to_start_without_a_public_address(make_app):
 def test_the_language_cookie_is_listed_on_the_cookies_page(client):
     text = html_of(client.get("/cookies")).get_text(" ", strip=True)
     assert COOKIE in text and re.search(r"language", text, re.I)
+
+
+def test_every_naughty_string_as_a_language_is_ignored_and_sets_no_cookie(client):
+    """?lang= comes from posters and links anyone can edit: a value that is not one of our
+    languages leaves the page in English, sets no cookie and never errors."""
+    from tests.support import naughty_strings
+
+    for value in naughty_strings():
+        client.delete_cookie("yp_lang")
+        response = client.get("/", query_string={"lang": value}, headers={"Accept-Language": "en-GB"})
+        assert response.status_code == 200, repr(value)
+        html = response.get_data(as_text=True)
+        if value not in ("en", "ur", "pl", "ro"):
+            assert '<html lang="en-GB"' in html, repr(value)
+            assert "yp_lang=" not in response.headers.get("Set-Cookie", ""), repr(value)

@@ -34,6 +34,12 @@ def rows(pattern: str) -> list[tuple[str, str, str, str]]:
 
 DISCLOSURES = rows("disclosures_*.tsv")
 NEAR_MISSES = rows("near_misses*.tsv")
+# Written afterwards by someone who never saw the patterns, and never tuned on: how well
+# the patterns generalise to messages nobody had in mind.
+HOLDOUT_DISCLOSURES = rows("holdout_disclosures.tsv")
+HOLDOUT_NEAR_MISSES = rows("holdout_near_misses.tsv")
+HOLDOUT_RECALL_AT_LEAST = 0.90
+HOLDOUT_FALSE_POSITIVES_AT_MOST = 0.15
 
 
 def test_the_set_is_big_and_varied_enough():
@@ -83,6 +89,24 @@ def test_recall_and_false_positives(capsys):
     for category in CATEGORIES:
         assert flagged[category] / total[category] >= RECALL_PER_CATEGORY, category
     assert fp_rate <= FALSE_POSITIVES_AT_MOST
+
+
+def test_messages_nobody_tuned_on(capsys):
+    detector = default_detector()
+    missed = [f"  {category}/{kind} [{language}] {text}" for category, kind, language, text in HOLDOUT_DISCLOSURES
+              if not detector.find(text)]
+    flagged = [f"  {kind} [{language}] {text}" for _, kind, language, text in HOLDOUT_NEAR_MISSES if detector.find(text)]
+    recall = 1 - len(missed) / len(HOLDOUT_DISCLOSURES)
+    fp_rate = len(flagged) / len(HOLDOUT_NEAR_MISSES)
+    with capsys.disabled():
+        print(f"\nHold-out set: recall {recall:.1%} of {len(HOLDOUT_DISCLOSURES)} disclosures, false positives "
+              f"{fp_rate:.1%} of {len(HOLDOUT_NEAR_MISSES)} near-misses")
+        if missed:
+            print("Missed:\n" + "\n".join(missed))
+        if flagged:
+            print("Flagged but benign:\n" + "\n".join(flagged))
+    assert recall >= HOLDOUT_RECALL_AT_LEAST
+    assert fp_rate <= HOLDOUT_FALSE_POSITIVES_AT_MOST
 
 
 @pytest.mark.parametrize("length", [2000])
