@@ -134,7 +134,9 @@ def escalate_overdue(now: datetime | None = None) -> int:
                                      ModerationItem.flag_due_at <= now,
                                      or_(ModerationItem.flag_escalated_at.is_(None),
                                          ModerationItem.flag_escalated_at < ModerationItem.flagged_at))
-        .order_by(ModerationItem.flag_due_at, ModerationItem.id).with_for_update(skip_locked=True)
+        .order_by(ModerationItem.flag_due_at, ModerationItem.id)
+        # Two overlapping runs each take different flags: none is escalated twice.
+        .with_for_update(of=ModerationItem, skip_locked=True)
     ).unique())
     addresses = _staff_addresses("admin")
     for item in items:
