@@ -175,3 +175,21 @@ def test_unflagged_feedback_shows_no_help_box(client):
     teller.send()
     teller.post("/equality", {"choice": "skip"})
     assert BeautifulSoup(teller.get("/confirmation").get_data(as_text=True), "html.parser").select_one("#help-now") is None
+
+
+@pytest.mark.parametrize("body", ["Can the library open later?", "my dad hits me and I want to die"], ids=["unflagged", "flagged"])
+def test_the_help_young_people_see_reads_for_a_nine_year_old(client, body, capsys):
+    """Flesch-Kincaid grade 4 is what a 9-year-old reads (year 5 in England)."""
+    import textstat
+
+    teller = Teller(client, YOUNG).fill(body=body, age="under_13")
+    teller.send()
+    page = BeautifulSoup(teller.get("/confirmation").get_data(as_text=True), "html.parser")
+    panels = [page.select_one("#if-worried")] + ([page.select_one("#help-now")] if "hits" in body else [])
+    assert all(panels)
+    for panel in panels:
+        text = " ".join(f"{block.get_text(' ', strip=True).rstrip('.:')}." for block in panel.find_all(["h2", "p", "li"]))
+        grade = textstat.flesch_kincaid_grade(text)
+        with capsys.disabled():
+            print(f"\n  Flesch-Kincaid grade {grade:4.1f}  #{panel['id']} ({'flagged' if 'hits' in body else 'unflagged'})")
+        assert grade <= 4, text
