@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from flask import Response, current_app, url_for
+from flask import Response
 
 from portal.core import bp
 from portal.core.services import home_page_data
 from portal.shared.fragments import render
+from portal.shared.links import url_if_served
 
 
 @bp.get("/")
@@ -42,16 +43,11 @@ def young_people_privacy():
     return render("core/young_people_privacy.html")
 
 
-def _link_to(endpoint: str) -> str | None:
-    """A capability's page, if it is there: core names no capability it depends on."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
-
-
 @bp.get("/childrens-code")
 def childrens_code():
     """How the portal follows each of the ICO Children's Code's 15 standards, in order."""
-    return render("core/childrens_code.html", young_people_url=_link_to("feedback.young_people"),
-                  track_url=_link_to("feedback.track_form"))
+    return render("core/childrens_code.html", young_people_url=url_if_served("feedback.young_people"),
+                  track_url=url_if_served("feedback.track_form"))
 
 
 @bp.get("/cookies")

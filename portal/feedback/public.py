@@ -63,7 +63,7 @@ from portal.feedback.references import format_reference, parse_reference
 from portal.i18n import current_language
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared.fragments import render
-from portal.shared.links import public_base_url
+from portal.shared.links import public_base_url, url_if_served
 from portal.shared.pages import private
 
 
@@ -442,7 +442,7 @@ def confirmation(journey_name: str):
         help_items=help_for(categories, submission.audience), tel_href=tel_href,
         target_days=services.target_working_days(),
         track_url=url_for("feedback.track", reference=format_reference(submission.reference)),
-        responses_url=url_for("responses.index") if "responses.index" in current_app.view_functions else None,
+        responses_url=url_if_served("responses.index"),
     )
 
 

@@ -16,7 +16,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from portal.extensions import db
 from portal.moderation.kinds import kind_of
@@ -118,12 +118,6 @@ def overdue_flags(now: datetime | None = None, limit: int = 50) -> list[Moderati
         select(ModerationItem).where(ModerationItem.safeguarding_state == "open", ModerationItem.flag_due_at <= now)
         .order_by(ModerationItem.flag_due_at, ModerationItem.id).limit(limit)
     ).unique())
-
-
-def overdue_count(now: datetime | None = None) -> int:
-    now = now or utcnow()
-    return db.session.scalar(select(func.count()).select_from(ModerationItem).where(
-        ModerationItem.safeguarding_state == "open", ModerationItem.flag_due_at <= now)) or 0
 
 
 def escalate_overdue(now: datetime | None = None) -> int:

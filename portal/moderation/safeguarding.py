@@ -124,10 +124,6 @@ def comparable_pattern(pattern: str) -> str:
     return normalise_pattern(re.sub(r"[^\w\s|*_.&…]", " ", pattern))
 
 
-def concern_labels(categories: list[str]) -> list[str]:
-    return [str(CATEGORIES.get(c) or FORMER_CATEGORIES.get(c) or c) for c in categories]
-
-
 def active_phrases() -> list[tuple[str, str]]:
     rows = db.session.execute(
         select(SafeguardingPhrase.phrase, SafeguardingPhrase.category).where(SafeguardingPhrase.active)

@@ -5,7 +5,7 @@ development it follows the address the portal is served on, so links work whatev
 port `make run` uses.
 """
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 
 DEVELOPMENT_FALLBACK = "http://127.0.0.1:5000"  # a command run outside any request
 
@@ -21,3 +21,9 @@ def public_base_url() -> str:
 
 def public_url(path: str) -> str:
     return public_base_url() + path
+
+
+def url_if_served(endpoint: str, **values) -> str | None:
+    """The address of another capability's page if it is registered, else None: a page
+    links across capabilities without importing them, and hides the link when one is off."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None

@@ -19,19 +19,16 @@ pytestmark = pytest.mark.browser
 DISGUISED = "i want to k\u0456ll my\u200bs\u0435lf, nothing is ever going to change"
 
 
+# Each question page of the young people's journey and the answer chosen on it.
+ANSWERS = [("age", "Under 13"), ("care", "No"), ("about", "Something else"), ("where", "Keighley")]
+
+
 def young_persons_message(page: Page, message: str) -> None:
     page.goto("/young-people/tell-us/age")
-    page.get_by_label("Under 13", exact=True).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url("**/young-people/tell-us/care")
-    page.get_by_label("No", exact=True).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url("**/young-people/tell-us/about")
-    page.get_by_label("Something else", exact=True).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
-    page.wait_for_url("**/young-people/tell-us/where")
-    page.get_by_label("Keighley", exact=True).check()
-    page.get_by_role("button", name="Continue", exact=True).click()
+    for step, answer in ANSWERS:
+        page.wait_for_url(f"**/young-people/tell-us/{step}")
+        page.get_by_label(answer, exact=True).check()
+        page.get_by_role("button", name="Continue", exact=True).click()
     page.wait_for_url("**/young-people/tell-us/message")
     page.get_by_label("What do you want to tell us?").fill(message)
     page.get_by_role("button", name="Continue", exact=True).click()
