@@ -11,7 +11,8 @@ from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 # Set up in this order: each registers its blueprint and what it adds to core (home page
 # cards and sections, navigation, reference and demo data), and their kinds of item.
-CAPABILITIES = ("portal.core", "portal.staff", "portal.feedback", "portal.moderation", "portal.responses")
+CAPABILITIES = ("portal.core", "portal.staff", "portal.feedback", "portal.moderation", "portal.responses",
+                "portal.ideas")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,10 +52,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = DatabaseSessionInterface()
 
     from portal import assets, errors, i18n, security, templating
+    from portal.shared import devices
 
     i18n.init_app(app)
     assets.init_app(app)
     security.init_app(app)
+    devices.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
 

@@ -1,6 +1,6 @@
 """The Flask extensions, created once here and bound to the app in create_app."""
 
-from flask_limiter import Limiter
+from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -35,10 +35,19 @@ def _not_a_post() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
 
-# A ceiling on every form post from one address; each form adds its own tighter limit.
+def _device_or_address() -> str:
+    from portal.shared.devices import device_or_address
+
+    return device_or_address()
+
+
+# Every form post: 120 a minute per device, and a ceiling per address that a class of 35
+# on one school network (or an event's tablets) never reaches. Forms add tighter limits.
+ADDRESS_CEILING = "3000 per hour"
 limiter = Limiter(
     key_func=get_remote_address,
-    default_limits=["120 per minute"],
+    default_limits=[Limit("120 per minute", key_function=_device_or_address),
+                    Limit(ADDRESS_CEILING, key_function=get_remote_address)],
     default_limits_exempt_when=_not_a_post,
 )
 htmx = Htmx()

@@ -2,6 +2,7 @@
 
 from portal.core.models import Area, Pillar, Setting, Theme  # noqa: F401
 from portal.feedback.models import EqualityAnswers, Submission  # noqa: F401
+from portal.ideas.models import Event, Idea, IdeaSupport, SupportVerification, VoidedBurst  # noqa: F401
 from portal.moderation.models import (  # noqa: F401
     ModerationItem,
     ModerationNote,

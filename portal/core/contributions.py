@@ -35,6 +35,17 @@ class PageSection:
     data: Callable[[], dict]
 
 
+@dataclass(frozen=True)
+class StaffLink:
+    """A link on the staff home page, for the roles that may use it (admins see all)."""
+
+    label: str
+    endpoint: str
+    hint: str
+    roles: tuple[str, ...]
+    position: int = 50
+
+
 @dataclass
 class Contributions:
     home_cards: list[HomeCard] = field(default_factory=list)
@@ -42,6 +53,7 @@ class Contributions:
     # (position, label, endpoint): sorted by position, so the menu reads in a fixed order.
     public_nav: list[tuple[int, str, str]] = field(default_factory=list)
     staff_nav: list[tuple[int, str, str]] = field(default_factory=list)
+    staff_links: list[StaffLink] = field(default_factory=list)
     reference_seeders: list[Callable[[], None]] = field(default_factory=list)
     demo_seeders: list[tuple[str, Callable[[int], int]]] = field(default_factory=list)  # (what, seed) -> how many
 
@@ -63,6 +75,7 @@ def contribute(
     page_sections: list[PageSection] = (),
     public_nav: list[tuple[int, str, str]] = (),
     staff_nav: list[tuple[int, str, str]] = (),
+    staff_links: list[StaffLink] = (),
     reference_seeder: Callable[[], None] | None = None,
     demo_seeder: tuple[str, Callable[[int], int]] | None = None,
 ) -> None:
@@ -71,6 +84,7 @@ def contribute(
     found.page_sections.extend(page_sections)
     found.public_nav = sorted([*found.public_nav, *public_nav])
     found.staff_nav = sorted([*found.staff_nav, *staff_nav])
+    found.staff_links = sorted([*found.staff_links, *staff_links], key=lambda link: link.position)
     if reference_seeder:
         found.reference_seeders.append(reference_seeder)
     if demo_seeder:

@@ -18,10 +18,10 @@ from portal.core.models import Area, Theme
 from portal.extensions import db
 from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
-from portal.feedback.references import new_reference
 from portal.feedback.services import due_date
 from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, add_working_hours
 from portal.moderation.safeguarding import active_phrases, find_concerns
+from portal.shared.references import new_reference
 from portal.timeutil import UK, uk_today
 
 HOW_MANY = 320

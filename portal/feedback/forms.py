@@ -13,37 +13,13 @@ values checked against stay plain.
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
+from portal.shared.forms import CheckForm, ChoiceForm, ReplyForm  # noqa: F401  (the question pages')
 from portal.shared.text import no_nul, strip_surrounding_space
 
 BODY_MAX = 2000
-EMAIL_MAX = 254
-
-
-class ChoiceForm(FlaskForm):
-    """One radio question. ``required_message=None`` makes the answer optional."""
-
-    answer = RadioField(validate_choice=False)
-
-    def __init__(self, choices: list[tuple[str, str]], required_message: str | None,
-                 invalid_message: str | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.answer.choices = choices
-        self.required_message = required_message
-        self.invalid_message = invalid_message or required_message or _("Select one of the options")
-
-    def validate_answer(self, field):
-        raw = (field.raw_data or [""])[0]
-        if raw == "":
-            field.data = None
-            if self.required_message:
-                raise ValidationError(self.required_message)
-            return
-        if raw not in {str(value) for value, _label in field.choices}:
-            raise ValidationError(self.invalid_message)
-        field.data = raw
 
 
 class EthnicBackgroundForm(ChoiceForm):
@@ -71,21 +47,6 @@ class MessageForm(FlaskForm):
             raise ValidationError(self.too_long_message)
         if "\x00" in text:
             raise ValidationError(_("What you wrote contains a character we cannot accept. Remove it and try again"))
-
-
-class ReplyForm(FlaskForm):
-    email = StringField(filters=[strip_surrounding_space], validators=[
-        Optional(),
-        Length(max=EMAIL_MAX, message=_l("Email address must be 254 characters or fewer")),
-        Email(_l("Enter an email address in the correct format, like name@example.com")),
-    ])
-
-
-class CheckForm(FlaskForm):
-    """Check answers: the draft it was shown for, so a stale or replayed page is caught."""
-
-    draft_token = HiddenField()
-    website = StringField()
 
 
 class TrackForm(FlaskForm):

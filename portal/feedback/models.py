@@ -40,7 +40,7 @@ class Submission(ModerationItem):
 
     @property
     def display_reference(self) -> str:
-        from portal.feedback.references import format_reference
+        from portal.shared.references import format_reference
 
         return format_reference(self.reference)
 

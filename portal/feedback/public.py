@@ -44,10 +44,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from portal.core.contributions import sections_for
 from portal.core.models import ordered_areas, ordered_themes
-from portal.extensions import limiter
+from portal.extensions import ADDRESS_CEILING, limiter
 from portal.feedback import bp, equality, services
 from portal.feedback.forms import (
     BODY_MAX,
@@ -59,16 +60,19 @@ from portal.feedback.forms import (
     TrackForm,
 )
 from portal.feedback.journeys import ADULT, JOURNEYS, YOUNG, Journey
-from portal.feedback.references import format_reference, parse_reference
+from portal.feedback.kind import FEEDBACK
 from portal.i18n import current_language
+from portal.moderation.kinds import all_kinds
 from portal.moderation.safeguarding import help_for, tel_href
+from portal.shared.devices import device_or_address
 from portal.shared.fragments import render
 from portal.shared.links import public_base_url, url_if_served
 from portal.shared.pages import private
+from portal.shared.references import format_reference, parse_reference
 
 
 def submit_limit() -> str:
-    # Per client address. Generous enough for a class of 30 on one school connection.
+    # Per device (see device_or_address): a class on one school connection is 35 devices.
     return current_app.config.get("FEEDBACK_SUBMIT_RATE_LIMIT", "30 per hour")
 
 
@@ -496,17 +500,32 @@ def track_form():
 @private
 @limiter.shared_limit(track_limit, scope="track-lookup")
 def track(reference: str):
-    """Status of one submission: received, being reviewed, answered."""
+    """Status of one submission, or of any other kind of item with a reference (an idea,
+    an application): received, being reviewed, answered."""
     parsed = parse_reference(reference)
     submission = services.find_by_reference(parsed) if parsed else None
     if submission is None:
-        return _not_found(reference, TrackForm(formdata=None, reference=reference))
+        return _track_other_kind(parsed, reference)
     view = services.track_view(submission)
     response_url = None
-    if view["response_id"] and "responses.show" in current_app.view_functions:
-        response_url = url_for("responses.show", response_id=view["response_id"])
+    if view["response_id"]:
+        response_url = url_if_served("responses.show", response_id=view["response_id"])
     return render("feedback/track_status.html", submission=submission, view=view,
                   reference=format_reference(submission.reference), response_url=response_url)
+
+
+def _track_other_kind(parsed: str | None, typed: str):
+    """References are one series across kinds: ask each kind that can be tracked."""
+    for kind in all_kinds().values():
+        if parsed is None or kind.find_by_reference is None or kind.name == FEEDBACK.name:
+            continue
+        item = kind.find_by_reference(parsed)
+        if item is not None:
+            view = kind.track_view(item)
+            response_url = url_if_served("responses.show", response_id=view["response_id"]) if view["response_id"] else None
+            return render(kind.track_template, item=item, view=view, reference=format_reference(parsed),
+                          response_url=response_url)
+    return _not_found(typed, TrackForm(formdata=None, reference=typed))
 
 
 def _not_found(typed: str, form: TrackForm):
@@ -516,7 +535,8 @@ def _not_found(typed: str, form: TrackForm):
 
 # ---- routes for both journeys -------------------------------------------------------
 
-limited_check = limiter.limit(submit_limit, methods=["POST"])(check)
+limited_check = limiter.limit(ADDRESS_CEILING, methods=["POST"], key_func=get_remote_address)(
+    limiter.limit(submit_limit, methods=["POST"], key_func=device_or_address)(check))
 
 
 def _register(journey: Journey) -> None:

@@ -15,10 +15,10 @@ from portal.core.models import Area, Theme, get_setting
 from portal.extensions import db
 from portal.feedback import equality
 from portal.feedback.models import EqualityAnswers, Submission
-from portal.feedback.references import new_reference
 from portal.moderation.flags import raise_flag
 from portal.moderation.models import OPEN_STATUSES
 from portal.moderation.safeguarding import find_concerns
+from portal.shared.references import new_reference
 from portal.timeutil import UK, add_working_days, as_aware, uk_today, utcnow
 
 SOMETHING_ELSE = "something-else"

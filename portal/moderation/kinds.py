@@ -34,6 +34,15 @@ class Kind:
     details_template: str | None = None
     # Called when a published answer covers an item: queue its emails, return how many.
     notify_answered: Callable | None = field(default=None, compare=False)
+    # Called when a moderator approves the public wording (before it is saved): the kind
+    # approves its other public words, and may raise HeldForSafeguarding.
+    on_approve: Callable | None = field(default=None, compare=False)
+    # Tracking by reference: the stored reference -> the item, and the page that shows it.
+    find_by_reference: Callable | None = field(default=None, compare=False)
+    track_view: Callable | None = field(default=None, compare=False)
+    track_template: str | None = None
+    # Extra actions on the item page (an idea's "merge into another idea").
+    actions_template: str | None = None
 
 
 _KINDS: dict[str, Kind] = {}

@@ -369,6 +369,9 @@ def save_public_text(item: ModerationItem, wording: str, remove_words: list[str]
     # The detector again, on exactly what would be public: a disclosure it missed when the
     # item arrived, or one a moderator typed in, goes to the lead instead.
     stop_if_disclosure([item], [public], "found in wording a moderator approved", actor=actor)
+    approve = kind_of(item).on_approve
+    if approve is not None:
+        approve(item, actor)  # the kind's other public words (an idea's title), checked the same way
     before = snapshot(item)
     item.public_text = public
     mark_reviewed(item)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from portal.core.contributions import StaffLink, contributions
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
 from portal.i18n import LANGUAGES, N_
@@ -65,11 +66,14 @@ from portal.timeutil import UK, as_aware, uk_today, utcnow
 # (label, endpoint, hint, roles allowed): shown when registered and the person may use it.
 # Label and hint are translated when the page is made.
 STAFF_LINKS = [
-    (N_("Moderation queue"), "moderation.queue", N_("Review, hide, redact and answer everything that came in."), ("moderator",)),
-    (N_("Safeguarding queue"), "moderation.safeguarding", N_("Flagged items: record what was done."), ("safeguarding_lead",)),
-    (N_("Responses (we did)"), "responses.manage", N_("Draft, publish and update \"you said, we did\" answers."), ("moderator",)),
-    (N_("Safeguarding words"), "moderation.safeguarding_phrases", N_("The words and phrases that flag feedback for safeguarding."), ("safeguarding_lead",)),
-    (N_("Audit log"), "moderation.audit_log", N_("Every staff action: who, what, when, before and after."), ("admin",)),
+    StaffLink(N_("Moderation queue"), "moderation.queue", N_("Review, hide, redact and answer everything that came in."),
+              ("moderator",), 10),
+    StaffLink(N_("Safeguarding queue"), "moderation.safeguarding", N_("Flagged items: record what was done."),
+              ("safeguarding_lead",), 20),
+    StaffLink(N_("Safeguarding words"), "moderation.safeguarding_phrases",
+              N_("The words and phrases that flag feedback for safeguarding."), ("safeguarding_lead",), 80),
+    StaffLink(N_("Audit log"), "moderation.audit_log", N_("Every staff action: who, what, when, before and after."),
+              ("admin",), 90),
 ]
 
 
@@ -78,9 +82,9 @@ STAFF_LINKS = [
 def home():
     """Staff landing page: what this person may do, and what is waiting."""
     links = [
-        {"label": _(label), "href": url_for(endpoint), "hint": _(hint)}
-        for label, endpoint, hint, roles in STAFF_LINKS
-        if endpoint in current_app.view_functions and current_user.has_role(*roles)
+        {"label": _(link.label), "href": url_for(link.endpoint), "hint": _(link.hint)}
+        for link in sorted([*STAFF_LINKS, *contributions().staff_links], key=lambda link: link.position)
+        if link.endpoint in current_app.view_functions and current_user.has_role(*link.roles)
     ]
     sees_flags = current_user.has_role("safeguarding_lead")
     return render("moderation/home.html", counts=landing_counts(), staff_links=links,

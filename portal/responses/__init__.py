@@ -9,7 +9,7 @@ from portal.responses import public, staff  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    from portal.core.contributions import PageSection, contribute
+    from portal.core.contributions import PageSection, StaffLink, contribute
     from portal.i18n import N_
     from portal.responses.demo import seed_demo_responses
     from portal.responses.services import latest_published, published_for_young_people
@@ -23,5 +23,7 @@ def init_app(app: Flask) -> None:
                         lambda: {"responses": published_for_young_people(5)}),
         ],
         public_nav=[(30, N_("You said, we did"), "responses.index")],
+        staff_links=[StaffLink(N_("Responses (we did)"), "responses.manage",
+                               N_("Draft, publish and update \"you said, we did\" answers."), ("moderator",), 30)],
         demo_seeder=("responses", seed_demo_responses),
     )

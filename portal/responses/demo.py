@@ -129,7 +129,7 @@ def _publish_moment(rng: Random, term: Term, today: date) -> datetime:
 
 def _own_submission(rng: Random, index: int, seed: int, theme_id, area_ids: list[int], young: bool,
                     created_at: datetime, used: set[str], text: str) -> Submission:
-    from portal.feedback.references import new_reference
+    from portal.shared.references import new_reference
 
     reference = new_reference(rng)
     while reference in used:

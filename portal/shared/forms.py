@@ -1,8 +1,14 @@
-"""Form fields more than one capability uses."""
+"""Form fields and question-page forms more than one capability uses."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
-from wtforms.validators import ValidationError
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from portal.shared.text import strip_surrounding_space
+
+EMAIL_MAX = 254
 
 CHOOSE_ONE = _l("Choose one of the options")
 
@@ -22,3 +28,42 @@ class ChoiceField(StringField):
     def pre_validate(self, form):
         if self.data and self.data not in {str(value) for value, _text in self.choices}:
             raise ValidationError(self.message)
+
+
+class ChoiceForm(FlaskForm):
+    """One radio question. ``required_message=None`` makes the answer optional."""
+
+    answer = RadioField(validate_choice=False)
+
+    def __init__(self, choices: list[tuple[str, str]], required_message: str | None,
+                 invalid_message: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.answer.choices = choices
+        self.required_message = required_message
+        self.invalid_message = invalid_message or required_message or _("Select one of the options")
+
+    def validate_answer(self, field):
+        raw = (field.raw_data or [""])[0]
+        if raw == "":
+            field.data = None
+            if self.required_message:
+                raise ValidationError(self.required_message)
+            return
+        if raw not in {str(value) for value, _label in field.choices}:
+            raise ValidationError(self.invalid_message)
+        field.data = raw
+
+
+class ReplyForm(FlaskForm):
+    email = StringField(filters=[strip_surrounding_space], validators=[
+        Optional(),
+        Length(max=EMAIL_MAX, message=_l("Email address must be 254 characters or fewer")),
+        Email(_l("Enter an email address in the correct format, like name@example.com")),
+    ])
+
+
+class CheckForm(FlaskForm):
+    """Check answers: the draft it was shown for, so a stale or replayed page is caught."""
+
+    draft_token = HiddenField()
+    website = StringField()

@@ -19,7 +19,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def reference_for(n: int) -> str:
     """A valid reference (right check character), unique per n: 7 characters encode n."""
-    from portal.feedback.references import check_character
+    from portal.shared.references import check_character
 
     digits = []
     for _ in range(7):

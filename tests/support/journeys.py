@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.feedback.models import EqualityAnswers, Submission
-from portal.feedback.references import parse_reference
+from portal.shared.references import parse_reference
 from tests.support.staff import csrf_token_from
 
 ADULT = "/tell-us"

@@ -1,0 +1,3 @@
+"""Event mode (being built)."""
+
+from portal.ideas import bp  # noqa: F401

@@ -1,0 +1,426 @@
+"""The rules of the idea board: proposing an idea once, supporting it once per device,
+keeping the tallies exact, verifying by emailed code, merging duplicates, and telling
+people when an idea is answered.
+
+Support and withdraw commit themselves, as submitting feedback does: "once per device"
+is a unique constraint, which only the database can test, and the tally must change in
+the same transaction as the row.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from portal.core.models import Area, Theme
+from portal.extensions import db
+from portal.i18n import N_
+from portal.ideas.models import BODY_MAX, TITLE_MAX, Event, Idea, IdeaSupport, SupportVerification
+from portal.moderation.flags import raise_flag, stop_if_disclosure
+from portal.moderation.models import ModerationItem
+from portal.moderation.redaction import redact
+from portal.moderation.safeguarding import find_concerns
+from portal.shared.links import public_url
+from portal.shared.outbox import enqueue
+from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page
+from portal.shared.references import format_reference, new_reference
+from portal.staff import audit
+from portal.timeutil import UK, add_working_days, utcnow
+
+PAGE_SIZE = 20
+ORDERS = {"supported": N_("Most supported"), "newest": N_("Newest")}
+CODE_LIFETIME = timedelta(minutes=30)
+CODE_ATTEMPTS = 5
+# Ideas are answered on the same clock as feedback (the setting staff can change).
+DEFAULT_TARGET_DAYS = 20
+
+
+class DraftIncomplete(Exception):
+    """The draft is missing an answer."""
+
+
+class NotOpen(Exception):
+    """The idea cannot be supported (not published, merged, hidden) or the event is closed."""
+
+
+# ---- proposing -----------------------------------------------------------------------
+
+
+def due_date(created_on):
+    from portal.core.models import get_setting
+
+    try:
+        days = max(1, int(get_setting("target_answer_working_days", str(DEFAULT_TARGET_DAYS))))
+    except ValueError:
+        days = DEFAULT_TARGET_DAYS
+    return add_working_days(created_on, days)
+
+
+@dataclass
+class Proposed:
+    idea: Idea
+    created: bool
+
+
+def propose_idea(draft: dict, audience: str, language: str = "en", event: Event | None = None) -> Proposed:
+    """Store the draft as an Idea exactly once (its random token is unique) and commit.
+
+    The detector reads the title and the text; a disclosure is flagged and sent to the
+    safeguarding lead in the same transaction, and the idea never reaches the board.
+    """
+    token, title, body = draft.get("token"), draft.get("title"), draft.get("body")
+    if not token or not isinstance(title, str) or not title.strip() or not isinstance(body, str) or not body.strip():
+        raise DraftIncomplete
+    existing = db.session.scalar(select(Idea).where(Idea.draft_token == token))
+    if existing is not None:
+        return Proposed(existing, False)
+    theme_id = db.session.scalar(select(Theme.id).where(Theme.slug == draft.get("theme")))
+    if theme_id is None:
+        raise DraftIncomplete
+    area_id = None
+    if draft.get("area") not in (None, "", "somewhere-else", "prefer-not-to-say"):
+        area_id = db.session.scalar(select(Area.id).where(Area.slug == draft["area"]))
+        if area_id is None:
+            raise DraftIncomplete
+    age_band = draft.get("age_band") if audience == "young_person" else None
+    email = draft.get("email") or None
+    if audience == "young_person" and age_band in (None, "under_13"):
+        email = None  # under-13s are never asked for contact details
+
+    concerns = find_concerns(f"{title}\n{body}")
+    now = utcnow()
+    for _attempt in range(5):
+        idea = Idea(
+            reference=new_reference(), draft_token=token, audience=audience, language=language,
+            theme_id=theme_id, area_id=area_id, title=title.strip()[:TITLE_MAX], body=body[:BODY_MAX],
+            email=email, age_band=age_band, channel="event" if event else "online",
+            event_id=event.id if event else None, status="received", safeguarding_state="none",
+            created_at=now, due_on=due_date(now.astimezone(UK).date()),
+        )
+        db.session.add(idea)
+        try:
+            if concerns:
+                db.session.flush()
+                raise_flag(idea, concerns, "found when sent", now=now)
+            db.session.commit()
+            return Proposed(idea, True)
+        except IntegrityError:
+            db.session.rollback()
+            existing = db.session.scalar(select(Idea).where(Idea.draft_token == token))
+            if existing is not None:
+                return Proposed(existing, False)
+    raise RuntimeError("could not store the idea")
+
+
+def find_by_reference(reference: str) -> Idea | None:
+    return db.session.scalar(select(Idea).where(Idea.reference == reference))
+
+
+def approve_title(idea: Idea, actor) -> None:
+    """When a moderator approves the text, the title is approved too: redacted the same
+    way, and read by the detector on exactly what would be public."""
+    title = redact(idea.public_title or idea.title)[0].strip() or idea.title
+    stop_if_disclosure([idea], [title], "found in a title a moderator approved", actor=actor)
+    idea.public_title = title
+
+
+TRACK_STAGES = [("received", N_("Received")), ("in_review", N_("Being reviewed")),
+                ("published", N_("On the board")), ("answered", N_("Answered"))]
+
+
+def track_view(idea: Idea) -> dict:
+    """What the proposer may see: received → being reviewed → on the board → answered.
+
+    Never reveals a safeguarding flag (a held idea reads "being reviewed"), and an idea
+    a moderator will not publish (hidden, or merged into another) says so honestly.
+    """
+    if idea.status == "answered" and idea.response_id is not None and not idea.is_held:
+        status = "answered"
+    elif idea.merged_into_id is not None:
+        status = "merged"
+    elif idea.status == "hidden":
+        status = "hidden"
+    elif idea.may_be_public:
+        status = "published"
+    elif idea.status == "in_review" or idea.is_held:
+        status = "in_review"
+    else:
+        status = "received"
+    reached = {"received": 1, "in_review": 2, "hidden": 2, "published": 3, "merged": 3, "answered": 4}[status]
+    labels = dict(TRACK_STAGES) | {"hidden": N_("Reviewed, not published"), "merged": N_("Joined with a similar idea")}
+    return {"status": status, "label": labels[status], "reached": reached, "stages": TRACK_STAGES,
+            "hidden": status == "hidden", "overdue": False,
+            "response_id": idea.response_id if status == "answered" else None}
+
+
+# ---- the board -----------------------------------------------------------------------
+
+
+def published():
+    """The one condition for an idea on the board: may be public, and not merged away."""
+    return and_(ModerationItem.may_be_public, Idea.merged_into_id.is_(None))
+
+
+@dataclass(frozen=True)
+class BoardFilters(QueryFilters):
+    order: str = choice("supported", allowed=ORDERS)
+    area: str = choice()
+    after: str = cursor()
+    before: str = cursor()
+
+    @classmethod
+    def read(cls, args, area_slugs=()) -> "BoardFilters":
+        return cls.from_args(args, area=set(area_slugs))
+
+
+def board_page(theme: Theme, filters: BoardFilters, area_ids: dict, page_size: int = PAGE_SIZE) -> Page:
+    """One page of a theme's published ideas, keyset on (supports, id) or (created, id)."""
+    statement = select(Idea).where(Idea.theme_id == theme.id, published())
+    if filters.area:
+        statement = statement.where(Idea.area_id == area_ids[filters.area])
+    key = (Idea.support_count, Idea.id) if filters.order == "supported" else (Idea.created_at, Idea.id)
+    return keyset_page(db.session, statement, key, forward_from=filters.after, back_from=filters.before,
+                       ascending=False, page_size=page_size)
+
+
+def theme_totals() -> dict[int, tuple[int, int]]:
+    """theme id -> (published ideas, supports): one grouped query over ideas, not supports."""
+    rows = db.session.execute(
+        select(Idea.theme_id, func.count(Idea.id), func.coalesce(func.sum(Idea.support_count), 0))
+        .where(published()).group_by(Idea.theme_id)
+    )
+    return {theme_id: (ideas, supports) for theme_id, ideas, supports in rows}
+
+
+def published_idea(idea_id: int) -> Idea | None:
+    return db.session.scalar(select(Idea).where(Idea.id == idea_id, published()))
+
+
+def supported_by(device: str | None, idea_ids: list[int]) -> set[int]:
+    if not device or not idea_ids:
+        return set()
+    return set(db.session.scalars(select(IdeaSupport.idea_id).where(
+        IdeaSupport.device == device, IdeaSupport.idea_id.in_(idea_ids), IdeaSupport.voided_at.is_(None))))
+
+
+# ---- supporting ----------------------------------------------------------------------
+
+
+@dataclass
+class SupportResult:
+    changed: bool  # False: it was already so (supported twice, or withdrawn twice)
+    supports: int
+    verified: int
+
+
+def _insert_ignore(values: dict):
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(IdeaSupport).values(**values).on_conflict_do_nothing(index_elements=["idea_id", "device"])
+
+
+def _tallies(idea_id: int) -> tuple[int, int]:
+    return db.session.execute(select(Idea.support_count, Idea.verified_count).where(Idea.id == idea_id)).one()
+
+
+def support(idea_id: int, device: str, client: str = "", event: Event | None = None,
+            audience: str | None = None) -> SupportResult:
+    """Add this device's support, once: insert-or-ignore on (idea, device), and the tally
+    moves by exactly the rows inserted, in the same transaction."""
+    if published_idea(idea_id) is None:
+        raise NotOpen
+    if event is not None and not event.is_open:
+        raise NotOpen
+    # A device that verified its email once stays verified for what it supports next.
+    verified = db.session.scalar(select(IdeaSupport.verified_at).where(
+        IdeaSupport.device == device, IdeaSupport.verified_at.is_not(None)).limit(1))
+    notify = db.session.scalar(select(IdeaSupport.notify_email).where(
+        IdeaSupport.device == device, IdeaSupport.notify_email.is_not(None)).limit(1))
+    inserted = db.session.execute(_insert_ignore({
+        "idea_id": idea_id, "device": device, "client": client,
+        "channel": "event" if event else "online", "event_id": event.id if event else None,
+        "audience": audience, "created_at": utcnow(), "verified_at": verified, "notify_email": notify,
+    })).rowcount
+    if inserted:
+        db.session.execute(update(Idea).where(Idea.id == idea_id).values(
+            support_count=Idea.support_count + 1,
+            verified_count=Idea.verified_count + (1 if verified else 0)))
+    db.session.commit()
+    return SupportResult(bool(inserted), *_tallies(idea_id))
+
+
+def withdraw(idea_id: int, device: str) -> SupportResult:
+    """Take this device's support back. Two deletes, by verified or not, so the tallies
+    move by exactly the rows removed with no read first."""
+    conditions = (IdeaSupport.idea_id == idea_id, IdeaSupport.device == device, IdeaSupport.voided_at.is_(None))
+    unverified = db.session.execute(delete(IdeaSupport).where(*conditions, IdeaSupport.verified_at.is_(None))).rowcount
+    verified = db.session.execute(delete(IdeaSupport).where(*conditions, IdeaSupport.verified_at.is_not(None))).rowcount
+    if unverified or verified:
+        db.session.execute(update(Idea).where(Idea.id == idea_id).values(
+            support_count=Idea.support_count - unverified - verified,
+            verified_count=Idea.verified_count - verified))
+    db.session.commit()
+    return SupportResult(bool(unverified or verified), *_tallies(idea_id))
+
+
+# ---- verification by emailed code ----------------------------------------------------
+
+
+def _code_hash(device: str, code: str) -> str:
+    key = current_app.secret_key.encode()
+    return hmac.new(key, f"{device}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def start_verification(device: str, email: str, notify: bool, language: str = "en") -> None:
+    """Email a six-digit code. One waiting code per device; asking again replaces it."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = utcnow()
+    db.session.execute(delete(SupportVerification).where(SupportVerification.device == device))
+    row = SupportVerification(device=device, email=email, code_hash=_code_hash(device, code), notify=notify,
+                              created_at=now, expires_at=now + CODE_LIFETIME)
+    db.session.add(row)
+    db.session.flush()
+    with force_locale(language):
+        subject = _("Your code for Your Place: %(code)s", code=code)
+        body = "\n".join([
+            _("Hello,"), "",
+            _("Your code to confirm your supports on the Your Place idea board is:"), "", code, "",
+            _("Type it on the page where you asked for it. It works for 30 minutes."), "",
+            _("If you did not ask for this code, you can ignore this email."), "",
+            _("Your Place – Bradford District"),
+        ])
+    enqueue(dedupe_key=f"support-code:{row.id}", to_address=email, subject=subject, body=body)
+    db.session.commit()
+
+
+def verification_waiting(device: str) -> SupportVerification | None:
+    return db.session.scalar(select(SupportVerification).where(SupportVerification.device == device))
+
+
+def confirm_verification(device: str, code: str) -> tuple[bool, str]:
+    """(ok, reason): mark every support from this device verified and forget the email,
+    unless the person asked to be told of answers (then it stays on their supports only
+    until they are told)."""
+    row = verification_waiting(device)
+    if row is None:
+        return False, "none"
+    if row.expires_at.replace(tzinfo=row.expires_at.tzinfo or UK) < utcnow() or row.attempts >= CODE_ATTEMPTS:
+        db.session.delete(row)
+        db.session.commit()
+        return False, "expired"
+    if not hmac.compare_digest(row.code_hash, _code_hash(device, code)):
+        row.attempts += 1
+        db.session.commit()
+        return False, "wrong"
+    now = utcnow()
+    idea_ids = list(db.session.scalars(select(IdeaSupport.idea_id).where(
+        IdeaSupport.device == device, IdeaSupport.verified_at.is_(None), IdeaSupport.voided_at.is_(None))))
+    db.session.execute(update(IdeaSupport).where(
+        IdeaSupport.device == device, IdeaSupport.verified_at.is_(None), IdeaSupport.voided_at.is_(None))
+        .values(verified_at=now))
+    if row.notify:
+        db.session.execute(update(IdeaSupport).where(IdeaSupport.device == device, IdeaSupport.voided_at.is_(None))
+                           .values(notify_email=row.email))
+    if idea_ids:
+        db.session.execute(update(Idea).where(Idea.id.in_(idea_ids)).values(verified_count=Idea.verified_count + 1))
+    db.session.delete(row)
+    db.session.commit()
+    return True, "ok"
+
+
+# ---- merging duplicates (staff) ------------------------------------------------------
+
+
+def merge(source: Idea, target: Idea, actor) -> int:
+    """Fold a duplicate into another idea: its supports move across, a device that
+    supported both counts once, the tallies are recounted exactly, and the duplicate
+    leaves the board (hidden, "Sent more than once"). The caller commits. Returns how
+    many supports moved."""
+    if source.id == target.id or source.is_held or target.merged_into_id is not None or not target.can_be_public:
+        raise ValueError("That idea cannot take the supports.")
+    already = select(IdeaSupport.device).where(IdeaSupport.idea_id == target.id)
+    moved = db.session.execute(update(IdeaSupport).where(
+        IdeaSupport.idea_id == source.id, IdeaSupport.device.not_in(already)).values(idea_id=target.id)).rowcount
+    db.session.execute(delete(IdeaSupport).where(IdeaSupport.idea_id == source.id))
+    for idea in (source, target):
+        recount(idea)
+    before = {"status": source.status, "merged_into": None}
+    source.merged_into_id = target.id
+    source.status = "hidden"
+    source.hidden_reason = "Sent more than once"
+    audit.record("idea.merged", "idea", source.id, before=before,
+                 after={"status": "hidden", "merged_into": target.id, "supports_moved": moved}, actor=actor)
+    return moved
+
+
+def recount(idea: Idea) -> None:
+    """The tallies from the rows (merging and voiding only; the board never does this)."""
+    live = and_(IdeaSupport.idea_id == idea.id, IdeaSupport.voided_at.is_(None))
+    idea.support_count = db.session.scalar(select(func.count()).where(live)) or 0
+    idea.verified_count = db.session.scalar(
+        select(func.count()).where(live, IdeaSupport.verified_at.is_not(None))) or 0
+    idea.voided_count = db.session.scalar(select(func.count()).where(
+        IdeaSupport.idea_id == idea.id, IdeaSupport.voided_at.is_not(None))) or 0
+
+
+# ---- answered ------------------------------------------------------------------------
+
+
+def queue_answered_emails(idea: Idea, response) -> int:
+    """The proposer and every supporter who asked to be told, exactly once each (the
+    dedupe keys); a supporter's address is erased once the message is queued."""
+    queued = 0
+    idea_url = public_url(f"/ideas/{idea.theme.slug}/{idea.id}") if idea.theme else public_url("/ideas")
+    answer_url = public_url(f"/you-said-we-did/{response.id}")
+    if idea.email:
+        with force_locale(idea.language or "en"):
+            body = "\n".join([
+                _("Hello,"), "",
+                _("You sent an idea to Your Place. Your reference is %(reference)s. We have now answered it.",
+                  reference=idea.display_reference), "",
+                _("Read what we did:"), answer_url, "",
+                _("See your idea:"), idea_url, "",
+                _("You are getting this email because you left this address when you sent your idea. "
+                  "We will not use it for anything else."), "",
+                _("Your Place – Bradford District"),
+            ])
+            queued += enqueue(dedupe_key=f"idea-answered:{idea.id}", to_address=idea.email,
+                              subject=_("Your idea %(reference)s has been answered", reference=idea.display_reference),
+                              body=body)
+    supporters = db.session.scalars(select(IdeaSupport).where(
+        IdeaSupport.idea_id == idea.id, IdeaSupport.notify_email.is_not(None), IdeaSupport.voided_at.is_(None)))
+    for row in supporters:
+        with force_locale(idea.language or "en"):
+            body = "\n".join([
+                _("Hello,"), "",
+                _("An idea you support on Your Place has been answered."), "",
+                _("Read what we did:"), answer_url, "",
+                _("See the idea:"), idea_url, "",
+                _("You asked us to tell you. We have now deleted your email address."), "",
+                _("Your Place – Bradford District"),
+            ])
+            queued += enqueue(dedupe_key=f"idea-answered:{idea.id}:support:{row.id}", to_address=row.notify_email,
+                              subject=_("An idea you support has been answered"), body=body)
+        row.notify_email = None
+    return queued
+
+
+def display_reference(stored: str) -> str:
+    return format_reference(stored)
+
+
+# ---- events --------------------------------------------------------------------------
+
+
+def open_event(event_id) -> Event | None:
+    """The event, if it is open: a closed event records nothing."""
+    event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
+    return event if event is not None and event.is_open else None
