@@ -11,7 +11,8 @@ from portal.ideas import events, kind, public, results_staff, staff  # noqa: E40
 
 
 def init_app(app: Flask) -> None:
-    from portal.core.contributions import HomeCard, StaffLink, contribute
+    from portal.core.contributions import HomeCard, PageSection, StaffLink, contribute
+    from portal.core.models import ordered_themes
     from portal.i18n import N_
     from portal.ideas.demo import seed_demo_ideas
 
@@ -19,10 +20,11 @@ def init_app(app: Flask) -> None:
     contribute(
         app,
         home_cards=[
-            HomeCard(N_("Ideas for the seven themes"), "ideas.index",
+            HomeCard(N_("Ideas for the seven topics"), "ideas.index",
                      N_("Share your own idea for your area, or support other people's ideas. "
                         "We answer the ideas people support.")),
         ],
+        page_sections=[PageSection("young_people", "ideas/_young_people.html", lambda: {"themes": ordered_themes()})],
         public_nav=[(25, N_("Ideas"), "ideas.index")],
         staff_links=[
             StaffLink(N_("Events"), "ideas.events_manage",

@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.ideas.models import TITLE_MAX, Event, Idea, IdeaSupport
 from portal.ideas.services import due_date
+from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, add_working_hours
 from portal.shared.references import ALPHABET, new_reference
 from portal.staff.models import StaffUser
 from portal.timeutil import UK, as_aware, uk_today
@@ -255,11 +256,16 @@ IDEAS = [
      "Families from both sides would come to watch.", WAITING),
 ]
 
+# Ideas whose words the safeguarding detector catches (its patterns include the words
+# "hate crime"): flagged when sent, then cleared. Kept as data, not found by running the
+# detector, because compiling its patterns takes seconds; a test checks the two agree.
+FLAGGED_WHEN_SENT = {"Report hate crime in Urdu, Polish and other languages": "hate_crime"}
+
 HIDDEN_REASON = "Not an idea for the board: passed on to the bins service"
 MERGED_REASON = "Sent more than once"
 
 # How many devices support ideas: online (most of them adults) and on the event's tablets.
-ADULT_DEVICES, YOUNG_DEVICES, EVENT_DEVICES = 320, 90, 70
+ADULT_DEVICES, YOUNG_DEVICES, EVENT_DEVICES = 320, 90, 45
 CLIENTS = 9  # a handful of (hashed) network addresses people support from
 
 
@@ -350,6 +356,13 @@ def seed_demo_ideas(seed: int, today: date | None = None) -> int:
             created_at=created_at, due_on=due_date(created_at.astimezone(UK).date()), reviewed_at=reviewed_at,
             status="received" if fate == WAITING else "in_review",
         )
+        if title in FLAGGED_WHEN_SENT:
+            # The detector held it when it was sent; the lead read it and cleared the flag
+            # before a moderator approved it.
+            idea.safeguarding_state = "cleared"
+            idea.safeguarding_categories = FLAGGED_WHEN_SENT[title]
+            idea.flagged_at = created_at
+            idea.flag_due_at = add_working_hours(created_at, ESCALATE_AFTER_WORKING_HOURS)
         if fate in (HIDDEN, DUPLICATE):
             idea.status = "hidden"
             idea.hidden_reason = HIDDEN_REASON if fate == HIDDEN else MERGED_REASON
@@ -426,7 +439,7 @@ def _supports(rng: Random, ideas: list[tuple[Idea, str | None, datetime | None]]
     on_show = [idea for idea, _fate, on_board in ideas
                if on_board is not None and idea.theme_id in theme_ids and on_board < opened]
     for device in at_event:
-        for idea in rng.sample(on_show, min(len(on_show), rng.randint(1, 4))):
+        for idea in rng.sample(on_show, min(len(on_show), rng.randint(1, 3))):
             moment = opened + timedelta(minutes=rng.randint(5, 400))
             raw.append({"idea_id": idea.id, "device": device, "client": tablet, "channel": "event",
                         "event_id": event.id, "audience": None, "created_at": moment})

@@ -10,7 +10,7 @@ until a moderator approves it.
 
 import secrets
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
@@ -19,13 +19,14 @@ from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import ADDRESS_CEILING, limiter
 from portal.i18n import current_language
 from portal.ideas import bp, services
+from portal.ideas.feed import build_feed
 from portal.ideas.forms import IdeaForm, SupportForm, VerifyCodeForm, VerifyEmailForm
 from portal.ideas.models import BODY_MAX, TITLE_MAX, Event
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared.devices import client_hash, device_hash, device_or_address, device_token, has_device
 from portal.shared.forms import CheckForm, ChoiceForm, ReplyForm
 from portal.shared.fragments import render, wants_fragment
-from portal.shared.links import url_if_served
+from portal.shared.links import public_base_url, url_if_served
 from portal.shared.pages import private
 from portal.shared.redirects import safe_next
 from portal.shared.references import format_reference
@@ -122,6 +123,14 @@ def show(slug: str, idea_id: int):
                   here=url_for("ideas.show", slug=slug, idea_id=idea.id),
                   response_url=url_if_served("responses.show", response_id=idea.response_id)
                   if idea.status == "answered" and idea.response_id else None)
+
+
+@bp.get("/ideas/feed.atom")
+def feed():
+    """The 50 ideas most recently put on the board, with their tallies."""
+    response = make_response(build_feed(services.latest_published(50), public_base_url()))
+    response.mimetype = "application/atom+xml"
+    return response
 
 
 # ---- supporting ---------------------------------------------------------------------

@@ -200,6 +200,11 @@ def theme_totals() -> dict[int, tuple[int, int]]:
     return {theme_id: (ideas, supports) for theme_id, ideas, supports in rows}
 
 
+def latest_published(limit: int) -> list[Idea]:
+    return list(db.session.scalars(select(Idea).where(published())
+                                   .order_by(Idea.created_at.desc(), Idea.id.desc()).limit(limit)))
+
+
 def published_idea(idea_id: int) -> Idea | None:
     return db.session.scalar(select(Idea).where(Idea.id == idea_id, published()))
 

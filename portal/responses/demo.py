@@ -20,7 +20,7 @@ from portal.responses.models import Response, ResponseUpdate
 from portal.responses.services import FIRST_PUBLISHED
 from portal.responses.terms import Term, term_for
 from portal.staff.models import StaffUser
-from portal.timeutil import UK, add_working_days, as_aware
+from portal.timeutil import UK, add_working_days, as_aware, uk_today
 
 OWN_PREFIX = "yswd-demo-"
 
@@ -164,7 +164,7 @@ def seed_demo_responses(seed: int, today: date | None = None) -> int:
     if existing:
         return existing
     rng = Random(seed * 7919 + 11)
-    today = today or datetime.now(UTC).astimezone(UK).date()
+    today = today or uk_today()
     current = term_for(today)
     terms = [current, current.previous, current.previous.previous]
     themes = {slug: theme_id for slug, theme_id in db.session.execute(select(Theme.slug, Theme.id))}

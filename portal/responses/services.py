@@ -25,7 +25,7 @@ from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
 from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page
 from portal.staff import audit
 from portal.staff.models import StaffUser
-from portal.timeutil import utcnow
+from portal.timeutil import uk_today, utcnow
 
 PUBLIC_PAGE_SIZE = 20
 FIRST_PUBLISHED = N_("First published")  # the note on a response's first update (stored: translated where shown)
@@ -80,10 +80,8 @@ def response_snapshot(response: Response) -> dict:
 
 def why_not_linkable(item: ModerationItem, response_id: int | None = None) -> str | None:
     """Why an item cannot be part of a response (for the moderator), or None if it can."""
-    if item.is_held:
-        return _("flagged for safeguarding")
-    if item.status == "hidden":
-        return _("hidden")
+    if not item.can_be_public:  # the one rule; the moderator is told which half of it
+        return _("flagged for safeguarding") if item.is_held else _("hidden")
     if "answer" not in kind_of(item).actions:
         return _("not something an answer can cover")
     if item.response_id is not None and item.response_id != response_id:
@@ -119,7 +117,7 @@ def create_draft(ids: list[int], actor: StaffUser) -> tuple[Response, list[tuple
         we_did="",
         status="planned",
         responsible="",
-        action_date=utcnow().date(),
+        action_date=uk_today(),
         state="draft",
         created_by_id=actor.id,
     )

@@ -409,3 +409,20 @@ def test_one_device_supporting_in_a_flood_is_slowed(app, client, rate_limits):
                          data={"csrf_token": token, "action": "support" if n % 2 else "withdraw"}).status_code
              for n in range(61)]
     assert codes[:60].count(303) == 60 and codes[60] == 429
+
+
+def test_the_feed_lists_ideas_on_the_board_with_verified_and_unverified_apart(app, client):
+    from xml.etree import ElementTree as ET
+
+    with app.app_context():
+        make_idea(title="Lights on the canal path", supports=5, verified=2)
+        make_idea(title="Not approved yet", published=False)
+    response = client.get("/ideas/feed.atom")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert [entry.find("a:title", ns).text for entry in entries] == ["Lights on the canal path"]
+    content = entries[0].find("a:content", ns).text
+    assert "5 supports (one per device): 2 verified by email, 3 not verified" in content
+    assert entries[0].find("a:link", ns).get("href").startswith("http://127.0.0.1/ideas/sharing-spaces-and-places/")
