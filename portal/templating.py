@@ -2,14 +2,51 @@
 numbers are formatted by language in portal.i18n)."""
 
 from flask import Flask, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from portal.core.contributions import contributions
+from portal.shared.links import url_if_served
 from portal.shared.pages import STAFF, current_page_is
+
+# The character count's words, as the server writes them (macros/forms.html): the same
+# messages give GOV.UK Frontend's JavaScript its words, so the live count is translated too.
+_COUNT_MESSAGES = {
+    "characters-under-limit": ("You have %(num)s character remaining", "You have %(num)s characters remaining"),
+    "characters-over-limit": ("You have %(num)s character too many", "You have %(num)s characters too many"),
+    "textarea-description": ("You can enter up to %(num)s character", "You can enter up to %(num)s characters"),
+}
+
+
+def _plural_samples() -> dict[str, int]:
+    """A whole number for each of the language's CLDR plural categories (one, few, many,
+    other), for asking gettext which form it uses. Polish "other" is only fractions, so it
+    takes the form gettext gives for 5."""
+    rule = get_locale().plural_form
+    samples = {}
+    for number in range(0, 200):
+        samples.setdefault(rule(number), number)
+    samples.setdefault("other", 5)
+    return samples
+
+
+def character_count_i18n() -> Markup:
+    """data-i18n.* attributes for the GOV.UK character count, in the page's language."""
+    translations = get_translations()
+    attributes = []
+    for key, (singular, plural) in _COUNT_MESSAGES.items():
+        for category, number in _plural_samples().items():
+            text = translations.ngettext(singular, plural, number).replace("%(num)s", "%{count}")
+            attributes.append(f'data-i18n.{key}.{category}="{escape(text)}"')
+    at_limit = translations.ngettext(*_COUNT_MESSAGES["characters-under-limit"], 0).replace("%(num)s", "0")
+    attributes.append(f'data-i18n.characters-at-limit="{escape(at_limit)}"')
+    return Markup(" ".join(attributes))
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["character_count_i18n"] = character_count_i18n
+    app.jinja_env.globals["url_if_served"] = url_if_served
     app.jinja_env.filters["radio_item"] = lambda pair: {"value": pair[0], "text": pair[1]}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

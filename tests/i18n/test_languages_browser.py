@@ -210,3 +210,22 @@ def test_a_reference_we_do_not_have_in_each_language(any_page, html_checker, cod
     any_page.console_errors.clear()  # the browser logs the 404 itself
     assert_no_axe_violations(any_page, f"track not found in {code}")
     html_checker.assert_valid(any_page.content(), f"track not found in {code}")
+
+
+@pytest.mark.parametrize(("code", "typed", "expected"), [
+    ("pl", "abc", "Możesz jeszcze wpisać 1997 znaków"),  # CLDR "many" in Polish
+    ("pl", "a" * 1998, "Możesz jeszcze wpisać 2 znaki"),  # "few"
+    ("ur", "abc", "آپ 1,997 حروف اور لکھ سکتے ہیں"),
+    ("ro", "a" * 2001, "1 caracter"),
+])
+def test_the_live_character_count_speaks_the_pages_language(page, code, typed, expected):
+    """With JavaScript, GOV.UK Frontend writes the count as you type: in the page's language,
+    from the same catalogue as the count the server writes."""
+    page.goto(f"/tell-us/about?lang={code}")
+    for following in ("where", "message"):
+        page.locator("main input[name=answer]").first.check()
+        page.locator("main form button.govuk-button").click()
+        page.wait_for_url(re.compile(f"/tell-us/{following}"))
+    page.locator("textarea[name=body]").fill(typed)
+    message = page.locator(".govuk-character-count__status")
+    expect(message).to_contain_text(expected)  # the number as the browser writes it for the language
