@@ -102,6 +102,23 @@ def test_a_flagged_item_of_any_kind_is_never_public(app, petitions, staff_client
         assert db.session.get(Petition, petition_id).public_text == "Approved words"
 
 
+def _idea(values: dict):
+    from tests.support.ideas import make_idea
+
+    idea = make_idea(commit=False)
+    for key, value in values.items():
+        setattr(idea, key, value)
+    return idea
+
+
+# How to make an item of each kind the registry knows: a kind added without one fails here.
+MAKERS = {
+    "feedback": lambda values: make_submission("Words", commit=False, **values),
+    "petition": lambda values: make_petition(db.session, "Words", **values),
+    "idea": _idea,
+}
+
+
 @pytest.mark.parametrize("state, public", [
     ({}, True),
     ({"status": "hidden"}, False),
@@ -115,8 +132,7 @@ def test_the_may_be_public_rule_holds_for_every_registered_kind_in_python_and_sq
         ids = {}
         for name, kind in all_kinds().items():
             values = {"public_text": "Approved", **state}
-            item = (make_submission("Words", commit=False, **values) if name == "feedback"
-                    else make_petition(db.session, "Words", **values))
+            item = MAKERS[name](values)
             assert isinstance(item, kind.model)
             db.session.flush()
             ids[name] = item.id

@@ -7,11 +7,13 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.feedback.models import Submission
+from portal.ideas.models import Event, Idea, IdeaSupport, VoidedBurst
 from portal.moderation.models import ModerationNote, SafeguardingAction
 from portal.responses.models import Response, ResponseUpdate
 from portal.shared.outbox import OutboxMessage
 from portal.staff.models import ROLES, AuditEvent
 from tests.support.factories import make_submission
+from tests.support.ideas import make_idea
 from tests.support.staff import csrf_token_from
 
 
@@ -32,9 +34,13 @@ def make_objects(app) -> dict:
         db.session.add(response)
         db.session.flush()
         linked.response_id = response.id
+        idea = make_idea()
+        event = Event(code="KQ7M2X", name="Idea board at City Park", place="City Park, Bradford",
+                      held_on=waiting.created_at.date(), state="open")
+        db.session.add(event)
         db.session.commit()
         return {"item_id": waiting.id, "submission_id": waiting.id, "response_id": response.id,
-                "flagged_id": flagged.id, "linked_id": linked.id}
+                "flagged_id": flagged.id, "linked_id": linked.id, "idea_id": idea.id, "event_id": event.id}
 
 
 def url_for_rule(rule, objects: dict) -> str:
@@ -54,10 +60,14 @@ def state_of_everything(app) -> tuple:
         responses = db.session.execute(
             select(Response.id, Response.state, Response.you_said, Response.we_did).order_by(Response.id)).all()
         counts = [db.session.scalar(select(func.count()).select_from(model))
-                  for model in (ModerationNote, SafeguardingAction, ResponseUpdate, OutboxMessage)]
+                  for model in (ModerationNote, SafeguardingAction, ResponseUpdate, OutboxMessage, IdeaSupport,
+                                VoidedBurst)]
+        ideas = db.session.execute(select(Idea.id, Idea.public_title, Idea.merged_into_id, Idea.support_count)
+                                   .order_by(Idea.id)).all()
+        events = db.session.execute(select(Event.id, Event.state, Event.name).order_by(Event.id)).all()
         audit = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             ~AuditEvent.action.startswith("sign_in"), ~AuditEvent.action.startswith("staff.")))
-        return tuple(submissions), tuple(responses), tuple(counts), audit
+        return tuple(submissions), tuple(responses), tuple(counts), audit, tuple(ideas), tuple(events)
 
 
 def allowed(app, rule, role: str) -> bool:
