@@ -17,6 +17,9 @@ from tests.support.ideas import make_idea
 from tests.support.staff import csrf_token_from
 
 
+DOWNLOADS = (".csv",)  # staff URLs that answer with a file, not a page
+
+
 def staff_rules(app):
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/moderate")]
     assert len(rules) >= 15, "the walk found too few staff URLs"
@@ -46,7 +49,7 @@ def make_objects(app) -> dict:
 def url_for_rule(rule, objects: dict) -> str:
     path = rule.rule
     for name in rule.arguments:
-        path = path.replace(f"<int:{name}>", str(objects[name]))
+        path = path.replace(f"<int:{name}>", str(objects[name])).replace(f"<{name}>", str(objects[name]))
     assert "<" not in path, path
     return path
 
@@ -130,7 +133,7 @@ def test_every_staff_screen_has_a_title_and_valid_html(app, client_request, make
     client_request.sign_in(make_staff("admin"))
     opened = 0
     for rule in staff_rules(app):
-        if "GET" in rule.methods:
+        if "GET" in rule.methods and not rule.rule.endswith(DOWNLOADS):
             client_request.get(url_for_rule(rule, objects))
             opened += 1
     assert opened >= 8
@@ -144,4 +147,5 @@ def test_staff_screens_are_never_cached_and_use_the_staff_menu(app, client_reque
         if "GET" in rule.methods:
             response = client.get(url_for_rule(rule, objects))
             assert response.headers["Cache-Control"] == "no-store", rule.rule
-            assert "Staff home" in response.get_data(as_text=True), rule.rule
+            if not rule.rule.endswith(DOWNLOADS):  # a CSV has no menu, but is never cached either
+                assert "Staff home" in response.get_data(as_text=True), rule.rule
