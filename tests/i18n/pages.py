@@ -66,15 +66,23 @@ def seed_public_content(app) -> dict:
     """An answered piece of feedback, so the list, an answer, a report and tracking have
     something to show. Returns the ids and reference."""
     with app.app_context():
+        from tests.support.ideas import add_support, make_idea
+
         answered = make_submission("More buses to Keighley on Sundays", public_text="More buses to Keighley on Sundays")
         waiting = make_submission("The library in Shipley needs longer hours")
-        response = make_published_response([answered])
+        idea = make_idea("Sunday buses to Keighley", "More buses on Sundays, so people can get to work.")
+        add_support(idea, "device-one", verified=True)
+        add_support(idea, "device-two")
+        other_idea = make_idea("A conversation café in Shipley", "Practise English with neighbours each week.")
+        response = make_published_response([answered, idea])
         db.session.commit()
         from portal.responses.terms import term_for
         from portal.timeutil import uk_today
 
         return {"response_id": response.id, "answered": answered.display_reference,
-                "waiting": waiting.display_reference, "report": term_for(uk_today()).slug}
+                "waiting": waiting.display_reference, "report": term_for(uk_today()).slug,
+                "theme": idea.theme.slug, "idea_id": idea.id, "other_idea_id": other_idea.id,
+                "idea_reference": idea.display_reference}
 
 
 def public_paths(content: dict) -> list[str]:
@@ -83,8 +91,46 @@ def public_paths(content: dict) -> list[str]:
         "/tell-us", "/young-people", "/young-people/tell-us", "/young-people/privacy",
         "/track", f"/track/{content['waiting']}", f"/track/{content['answered']}",
         "/you-said-we-did", f"/you-said-we-did/{content['response_id']}", f"/you-said-we-did/{content['report']}",
+        "/ideas", f"/ideas/{content['theme']}", f"/ideas/{content['theme']}/{content['idea_id']}",
+        f"/ideas/{content['theme']}/{content['other_idea_id']}", f"/ideas/{content['theme']}/propose",
+        "/ideas/confirm-your-supports", f"/track/{content['idea_reference']}",
         "/no-such-page",
     ]
+
+
+def idea_journey_pages(app, code: str, age: str = "adult") -> list[tuple[str, str]]:
+    """(path, HTML) of every page of proposing an idea and confirming supports, in one
+    language: each question empty and with its error, check answers, the confirmation,
+    and the code page."""
+    from tests.support.proposer import Proposer
+    from tests.support.staff import csrf_token_from
+
+    client = app.test_client()
+    client.get("/", query_string={"lang": code})
+    proposer = Proposer(client)
+    pages = []
+    for step, answer in (("who", {"answer": age}), ("idea", {"title": "🚌 7:15", "body": MESSAGE}),
+                         ("where", {"answer": "keighley"}), ("updates", {"email": ""})):
+        pages.append((f"{proposer.prefix}/{step} (empty)", client.get(f"{proposer.prefix}/{step}").get_data(as_text=True)))
+        refused = proposer.post(f"/{step}", {"email": "not an email"} if step == "updates" else {})
+        assert refused.status_code == 200, (step, refused.status_code)
+        pages.append((f"{proposer.prefix}/{step} (error)", refused.get_data(as_text=True)))
+        moved = proposer.post(f"/{step}", answer)
+        assert moved.status_code == 302, (step, moved.get_data(as_text=True)[:500])
+    pages.append((f"{proposer.prefix}/check-your-answers",
+                  client.get(f"{proposer.prefix}/check-your-answers").get_data(as_text=True)))
+    sent = proposer.send()
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:500]
+    pages.append((sent.headers["Location"], client.get(sent.headers["Location"]).get_data(as_text=True)))
+    verify = client.get("/ideas/confirm-your-supports").get_data(as_text=True)
+    refused = client.post("/ideas/confirm-your-supports", data={"email": "nope", "csrf_token": csrf_token_from(verify)})
+    pages.append(("/ideas/confirm-your-supports (error)", refused.get_data(as_text=True)))
+    client.post("/ideas/confirm-your-supports", data={"email": "someone@example.com", "csrf_token": csrf_token_from(verify)})
+    code_page = client.get("/ideas/confirm-your-supports/code").get_data(as_text=True)
+    pages.append(("/ideas/confirm-your-supports/code", code_page))
+    wrong = client.post("/ideas/confirm-your-supports/code", data={"code": "12", "csrf_token": csrf_token_from(code_page)})
+    pages.append(("/ideas/confirm-your-supports/code (error)", wrong.get_data(as_text=True)))
+    return pages
 
 
 def journey_pages(app, code: str, young: bool) -> list[tuple[str, str]]:

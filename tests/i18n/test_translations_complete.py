@@ -6,7 +6,7 @@ marked as written in another language (what people and staff wrote, shown as wri
 import pytest
 
 from portal.i18n import LANGUAGES
-from tests.i18n.pages import journey_pages, public_paths, seed_public_content, segments
+from tests.i18n.pages import idea_journey_pages, journey_pages, public_paths, seed_public_content, segments
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
 
@@ -40,6 +40,19 @@ def test_no_public_page_is_left_in_english(app, content, code):
 def test_every_step_of_both_journeys_is_translated(app, code, young):
     english = journey_pages(app, "en", young)
     other = journey_pages(app, code, young)
+    untranslated = {}
+    for (path, english_html), (_, other_html) in zip(english, other, strict=True):
+        same = sorted(segments(english_html) & segments(other_html))
+        if same:
+            untranslated[path] = same
+    assert not untranslated, f"{LANGUAGES[code].name}: text left in English: {untranslated}"
+
+
+@pytest.mark.parametrize("age", ["adult", "13_15"])
+@pytest.mark.parametrize("code", OTHER_LANGUAGES)
+def test_every_step_of_proposing_an_idea_is_translated(app, code, age):
+    english = idea_journey_pages(app, "en", age)
+    other = idea_journey_pages(app, code, age)
     untranslated = {}
     for (path, english_html), (_, other_html) in zip(english, other, strict=True):
         same = sorted(segments(english_html) & segments(other_html))
