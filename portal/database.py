@@ -14,6 +14,8 @@ def configure_engine(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # A writer waits up to 20 s for the lock rather than failing: a burst of supports
+        # from a class queues for a few seconds at worst, and nothing is refused.
+        cursor.execute("PRAGMA busy_timeout=20000")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()

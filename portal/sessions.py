@@ -97,6 +97,10 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession(data, token=token, created_at=row.created_at, last_seen_at=row.last_seen_at)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        # The view is done: give its connection back before taking one to save the session.
+        # Holding it here, with more requests at once than the pool has connections, each
+        # waited for a second connection that never came free.
+        db.session.close()
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)

@@ -114,6 +114,9 @@ def reset_database(application) -> None:
                     conn.execute(delete(table))
         seed_reference_data()
         db.session.remove()
+    from portal.shared.cache import clear
+
+    clear()  # figures worked out for an earlier test's rows
 
 
 @pytest.fixture(autouse=True)

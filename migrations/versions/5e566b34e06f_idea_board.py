@@ -86,6 +86,7 @@ def upgrade():
     )
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idea_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_idea_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_index('ix_idea_supported', ['support_count', 'id'], unique=False)
 
     op.create_table('idea_support',
@@ -126,6 +127,7 @@ def downgrade():
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.drop_index('ix_idea_supported')
         batch_op.drop_index(batch_op.f('ix_idea_event_id'))
+        batch_op.drop_index(batch_op.f('ix_idea_merged_into_id'))
 
     op.drop_table('idea')
     op.drop_table('event_theme')

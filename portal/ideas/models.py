@@ -76,7 +76,7 @@ class Idea(ModerationItem):
     support_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     verified_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     voided_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id"), index=True)
 
     event: Mapped[Event | None] = relationship(lazy="select")
 

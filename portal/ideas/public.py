@@ -23,6 +23,7 @@ from portal.ideas.feed import build_feed
 from portal.ideas.forms import IdeaForm, SupportForm, VerifyCodeForm, VerifyEmailForm
 from portal.ideas.models import BODY_MAX, TITLE_MAX, Event
 from portal.moderation.safeguarding import help_for, tel_href
+from portal.shared.cache import get_or_set
 from portal.shared.devices import client_hash, device_hash, device_or_address, device_token, has_device
 from portal.shared.forms import CheckForm, ChoiceForm, ReplyForm
 from portal.shared.fragments import render, wants_fragment
@@ -88,14 +89,15 @@ def _audience_hint() -> str | None:
 @bp.get("/ideas")
 def index():
     """The seven themes, each with its pillar and its numbers of ideas and supports."""
-    totals = services.theme_totals()
+    # Every visitor sees the same totals: worked out once a minute per process, not per visit.
+    totals = get_or_set("ideas:theme-totals", services.theme_totals, seconds=30)
     return render("ideas/index.html", themes=ordered_themes(), totals=totals)
 
 
-def _board_context(theme, filters, page):
+def _board_context(theme, filters, page, areas):
     device = device_hash(device_token(create=False)) if has_device() else None
     return {
-        "theme": theme, "filters": filters, "page": page, "areas": ordered_areas(), "orders": services.ORDERS,
+        "theme": theme, "filters": filters, "page": page, "areas": areas, "orders": services.ORDERS,
         "supported": services.supported_by(device, [idea.id for idea in page.items]),
         "here": request.full_path.rstrip("?"),
     }
@@ -108,7 +110,7 @@ def board(slug: str):
     areas = ordered_areas()
     filters = services.BoardFilters.read(request.args, area_slugs=[area.slug for area in areas])
     page = services.board_page(theme, filters, {area.slug: area.id for area in areas})
-    return render("ideas/board.html", block="results", **_board_context(theme, filters, page))
+    return render("ideas/board.html", block="results", **_board_context(theme, filters, page, areas))
 
 
 @bp.get("/ideas/<slug>/<int:idea_id>")

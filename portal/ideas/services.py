@@ -249,11 +249,13 @@ def support(idea_id: int, device: str, client: str = "", event: Event | None = N
         IdeaSupport.device == device, IdeaSupport.verified_at.is_not(None)).limit(1))
     notify = db.session.scalar(select(IdeaSupport.notify_email).where(
         IdeaSupport.device == device, IdeaSupport.notify_email.is_not(None)).limit(1))
+    # RETURNING says whether a row went in: rowcount is not to be trusted for an
+    # INSERT … ON CONFLICT DO NOTHING (PostgreSQL gives -1 when RETURNING is implied).
     inserted = db.session.execute(_insert_ignore({
         "idea_id": idea_id, "device": device, "client": client,
         "channel": "event" if event else "online", "event_id": event.id if event else None,
         "audience": audience, "created_at": utcnow(), "verified_at": verified, "notify_email": notify,
-    })).rowcount
+    }).returning(IdeaSupport.id)).first() is not None
     if inserted:
         db.session.execute(update(Idea).where(Idea.id == idea_id).values(
             support_count=Idea.support_count + 1,
