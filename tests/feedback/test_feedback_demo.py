@@ -7,8 +7,8 @@ from sqlalchemy import delete, select
 from portal.extensions import db
 from portal.feedback.demo import HOW_MANY, seed_demo_feedback
 from portal.feedback.models import EqualityAnswers, Submission
-from portal.feedback.references import is_valid
 from portal.moderation.safeguarding import CATEGORIES
+from portal.shared.references import is_valid
 
 TODAY = date(2026, 11, 23)
 

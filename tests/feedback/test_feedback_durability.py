@@ -15,7 +15,7 @@ import urllib.request
 
 from sqlalchemy import create_engine, text
 
-from portal.feedback.references import parse_reference
+from portal.shared.references import parse_reference
 from tests.support import REPO_ROOT
 from tests.support.journeys import REFERENCE_SHOWN
 from tests.support.staff import csrf_token_from

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.feedback.models import Submission
-from portal.feedback.references import check_character
+from portal.shared.references import check_character
 from portal.timeutil import UK, add_working_days, as_aware
 from tests.support import assert_page_weight, max_queries
 from tests.support.journeys import ADULT, REFERENCE_SHOWN, YOUNG, Teller, engine, stored, submission_count

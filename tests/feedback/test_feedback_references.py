@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from portal.feedback.references import (
+from portal.shared.references import (
     ALPHABET,
     check_character,
     format_reference,

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.feedback.models import Submission
-from portal.feedback.references import ALPHABET, parse_reference
 from portal.moderation.models import ModerationItem
+from portal.shared.references import ALPHABET, parse_reference
 from portal.timeutil import utcnow
 from tests.support.journeys import Teller, stored
 
