@@ -22,6 +22,7 @@ from portal.ideas import bp, services
 from portal.ideas.feed import build_feed
 from portal.ideas.forms import IdeaForm, SupportForm, VerifyCodeForm, VerifyEmailForm
 from portal.ideas.models import BODY_MAX, TITLE_MAX, Event
+from portal.ideas.tablet import EVENT, is_tablet, start_afresh
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared.cache import get_or_set
 from portal.shared.devices import client_hash, device_hash, device_or_address, device_token, has_device
@@ -34,7 +35,6 @@ from portal.shared.references import format_reference
 
 DRAFT = "idea_draft"
 DONE = "idea_done"
-EVENT = "event_id"  # set by event mode on a facilitator's tablet
 STEPS = ("who", "idea", "where", "updates")
 AGES = {
     "adult": ("adult", None),
@@ -398,7 +398,12 @@ def propose_confirmation():
 @bp.post("/ideas/propose/finish")
 @private
 def propose_finish():
-    """"I have finished": forget the draft and the confirmation on this device."""
+    """"I have finished": forget the draft and the confirmation on this device. On an
+    event tablet, the same as "Next person": a fresh session and device for whoever is next."""
+    if is_tablet():
+        event = current_event()
+        start_afresh(event.id if event else None)
+        return redirect(url_for("ideas.event_page", code=event.code) if event else url_for("ideas.index"), code=303)
     session.pop(DRAFT, None)
     session.pop(DONE, None)
     flash(_("Your answers have been cleared from this device."), "success")

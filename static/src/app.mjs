@@ -99,3 +99,71 @@ initPrintButtons(document)
 htmx.onLoad((element) => {
   if (element !== document.body && element.querySelectorAll) initPrintButtons(element)
 })
+
+// Event tablet (templates/ideas/events/_tablet_bar.html): after a quiet spell, warn
+// (role="alert") with an "I am still here" button, then press "Next person" so the next
+// participant starts with a clear screen. While someone is using the page (typing an idea,
+// say) the server is told, at most every 20 seconds, so its own two-minute reset (which
+// works without JavaScript) does not clear the screen under them.
+const idle = { bar: null, timers: [], lastPing: 0, ping: null }
+
+function idleTimers () {
+  for (const timer of idle.timers) clearTimeout(timer)
+  idle.timers = []
+}
+
+function idleWarning (show) {
+  const warning = idle.bar && idle.bar.querySelector('[data-yp-idle-warning]')
+  if (!warning) return
+  const alert = warning.querySelector('[data-yp-idle-alert]')
+  if (show === !warning.hidden) return
+  warning.hidden = !show
+  alert.textContent = show ? alert.dataset.message : ''
+}
+
+function idlePing () {
+  idle.ping = null
+  idle.lastPing = Date.now()
+  const form = idle.bar && idle.bar.querySelector('[data-yp-next-person]')
+  if (!form) return
+  fetch(idle.bar.dataset.ypIdlePing, { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
+    .then((response) => { if (response.redirected) window.location.assign(response.url) })
+    .catch(() => {})
+}
+
+function idleTouch (ping = true) {
+  if (!idle.bar) return
+  idleTimers()
+  idleWarning(false)
+  const warn = Number(idle.bar.dataset.ypIdleWarn) * 1000
+  const reset = Number(idle.bar.dataset.ypIdleReset) * 1000
+  idle.timers.push(setTimeout(() => idleWarning(true), warn))
+  idle.timers.push(setTimeout(() => {
+    const form = idle.bar.querySelector('[data-yp-next-person]')
+    if (form) form.requestSubmit()
+  }, reset))
+  if (ping && !idle.ping) {
+    idle.ping = setTimeout(idlePing, Math.max(0, idle.lastPing + 20000 - Date.now()))
+  }
+}
+
+function initIdle () {
+  idle.bar = document.querySelector('[data-yp-idle]')
+  idleTimers()
+  if (!idle.bar) return
+  // Loading the page was itself a request the server counted.
+  idle.lastPing = Date.now()
+  idleTouch(false)
+}
+
+for (const type of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart']) {
+  document.addEventListener(type, () => idleTouch(), { passive: true, capture: true })
+}
+window.addEventListener('scroll', () => idleTouch(), { passive: true })
+document.addEventListener('click', (event) => {
+  if (event.target.closest && event.target.closest('[data-yp-still-here]')) idleTouch()
+})
+initIdle()
+htmx.onLoad((element) => {
+  if (element === document.body || element.querySelector('[data-yp-idle]') || !document.contains(idle.bar)) initIdle()
+})

@@ -75,6 +75,13 @@ def seed_public_content(app) -> dict:
         add_support(idea, "device-two")
         other_idea = make_idea("A conversation café in Shipley", "Practise English with neighbours each week.")
         response = make_published_response([answered, idea])
+        from portal.ideas.models import Event
+        from portal.timeutil import uk_today as today
+
+        events = {state: Event(code=code, name="Idea board", place="City Park", held_on=today(), state=state,
+                               themes=[idea.theme])
+                  for state, code in (("open", "KQ7M2X"), ("closed", "KQ7M3Z"), ("draft", "KQ7M4Y"))}
+        db.session.add_all(events.values())
         db.session.commit()
         from portal.responses.terms import term_for
         from portal.timeutil import uk_today
@@ -82,7 +89,8 @@ def seed_public_content(app) -> dict:
         return {"response_id": response.id, "answered": answered.display_reference,
                 "waiting": waiting.display_reference, "report": term_for(uk_today()).slug,
                 "theme": idea.theme.slug, "idea_id": idea.id, "other_idea_id": other_idea.id,
-                "idea_reference": idea.display_reference}
+                "idea_reference": idea.display_reference,
+                "events": [event.code for event in events.values()]}
 
 
 def public_paths(content: dict) -> list[str]:
@@ -94,6 +102,7 @@ def public_paths(content: dict) -> list[str]:
         "/ideas", f"/ideas/{content['theme']}", f"/ideas/{content['theme']}/{content['idea_id']}",
         f"/ideas/{content['theme']}/{content['other_idea_id']}", f"/ideas/{content['theme']}/propose",
         "/ideas/confirm-your-supports", f"/track/{content['idea_reference']}",
+        *[f"/event/{code}" for code in content["events"]],
         "/no-such-page",
     ]
 
