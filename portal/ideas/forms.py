@@ -1,10 +1,12 @@
 """The idea board's forms. Validation only: the rules live in services.py."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.i18n import local_number
 from portal.ideas.models import BODY_MAX, TITLE_MAX
 from portal.shared.forms import EMAIL_MAX
 from portal.shared.text import no_nul, strip_surrounding_space
@@ -26,7 +28,8 @@ class IdeaForm(FlaskForm):
         if not text.strip():
             raise ValidationError(_l("Say what your idea is and why it would help"))
         if len(text) > BODY_MAX:
-            raise ValidationError(_l("Your idea must be %(max)s characters or fewer", max=f"{BODY_MAX:,}"))
+            # Formatted now, in the page's language ("2,000", "2 000", "2.000").
+            raise ValidationError(_("Your idea must be %(max)s characters or fewer", max=local_number(BODY_MAX)))
         if "\x00" in text:
             raise ValidationError(BAD_CHARACTER)
 
