@@ -112,3 +112,17 @@ def test_every_naughty_string_as_a_language_is_ignored_and_sets_no_cookie(client
         if value not in ("en", "ur", "pl", "ro"):
             assert '<html lang="en-GB"' in html, repr(value)
             assert "yp_lang=" not in response.headers.get("Set-Cookie", ""), repr(value)
+
+
+@pytest.mark.parametrize(("code", "written"), [("en", "12,345"), ("pl", "12\u00a0345"), ("ro", "12.345")])
+def test_numbers_are_written_the_languages_way(app, client, code, written):
+    """Counts go through Babel for the page's language, as dates do: "12,345 supports" in
+    English, "12 345" in Polish, "12.345" in Romanian."""
+    from tests.support.ideas import make_idea
+
+    with app.app_context():
+        idea = make_idea(supports=12345, verified=345)
+        path = f"/ideas/{idea.theme.slug}/{idea.id}"
+    page = client.get(path, query_string={"lang": code}).get_data(as_text=True)
+    tally = BeautifulSoup(page, "html.parser").select_one(f"#tally-{idea.id}").get_text(" ", strip=True)
+    assert written in tally
