@@ -16,7 +16,6 @@ from tests.support.factories import make_submission
 from tests.support.ideas import make_idea
 from tests.support.staff import csrf_token_from
 
-
 DOWNLOADS = (".csv",)  # staff URLs that answer with a file, not a page
 
 
