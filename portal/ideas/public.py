@@ -90,7 +90,7 @@ def _audience_hint() -> str | None:
 def index():
     """The seven themes, each with its pillar and its numbers of ideas and supports."""
     # Every visitor sees the same totals: worked out once a minute per process, not per visit.
-    totals = get_or_set("ideas:theme-totals", services.theme_totals, seconds=30)
+    totals = get_or_set(services.THEME_TOTALS, services.theme_totals, seconds=30)
     return render("ideas/index.html", themes=ordered_themes(), totals=totals)
 
 

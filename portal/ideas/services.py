@@ -28,6 +28,7 @@ from portal.moderation.flags import raise_flag, stop_if_disclosure
 from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import redact
 from portal.moderation.safeguarding import find_concerns
+from portal.shared.cache import forget
 from portal.shared.links import public_url
 from portal.shared.outbox import enqueue
 from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page
@@ -130,6 +131,7 @@ def approve_title(idea: Idea, actor) -> None:
     title = redact(idea.public_title or idea.title)[0].strip() or idea.title
     stop_if_disclosure([idea], [title], "found in a title a moderator approved", actor=actor)
     idea.public_title = title
+    forget(THEME_TOTALS)  # a new idea on the board: this process counts it at once
 
 
 TRACK_STAGES = [("received", N_("Received")), ("in_review", N_("Being reviewed")),
@@ -189,6 +191,9 @@ def board_page(theme: Theme, filters: BoardFilters, area_ids: dict, page_size: i
     key = (Idea.support_count, Idea.id) if filters.order == "supported" else (Idea.created_at, Idea.id)
     return keyset_page(db.session, statement, key, forward_from=filters.after, back_from=filters.before,
                        ascending=False, page_size=page_size)
+
+
+THEME_TOTALS = "ideas:theme-totals"  # the cache key: /ideas keeps the totals 30 seconds
 
 
 def theme_totals() -> dict[int, tuple[int, int]]:

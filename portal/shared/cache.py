@@ -27,6 +27,12 @@ def get_or_set(key, compute, seconds: float = CACHE_SECONDS):
     return value
 
 
+def forget(key) -> None:
+    """Drop one entry (this process only: the others catch up when it expires)."""
+    with _lock:
+        _entries.pop(key, None)
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
