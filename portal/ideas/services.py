@@ -249,11 +249,10 @@ def support(idea_id: int, device: str, client: str = "", event: Event | None = N
         raise NotOpen
     if event is not None and not event.is_open:
         raise NotOpen
-    # A device that verified its email once stays verified for what it supports next.
-    verified = db.session.scalar(select(IdeaSupport.verified_at).where(
-        IdeaSupport.device == device, IdeaSupport.verified_at.is_not(None)).limit(1))
-    notify = db.session.scalar(select(IdeaSupport.notify_email).where(
-        IdeaSupport.device == device, IdeaSupport.notify_email.is_not(None)).limit(1))
+    # A device that verified its email once stays verified (and told, if it asked) for
+    # what it supports next: one read of its other supports.
+    verified, notify = db.session.execute(select(func.max(IdeaSupport.verified_at), func.max(IdeaSupport.notify_email))
+                                          .where(IdeaSupport.device == device)).one()
     # RETURNING says whether a row went in: rowcount is not to be trusted for an
     # INSERT … ON CONFLICT DO NOTHING (PostgreSQL gives -1 when RETURNING is implied).
     inserted = db.session.execute(_insert_ignore({
