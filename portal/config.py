@@ -42,6 +42,12 @@ class Defaults:
     # Required in production; in development links follow the address being served.
     PUBLIC_BASE_URL = None
 
+    # The People's Advisory Group: 32 seats, 5 for each area's residents, the rest (7)
+    # for the Equalities Forum; members serve two-year terms.
+    ADVISORY_GROUP_SIZE = 32
+    ADVISORY_SEATS_PER_AREA = 5
+    ADVISORY_TERM_YEARS = 2
+
 
 ENV_KEYS = {
     "SECRET_KEY": str,

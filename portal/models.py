@@ -1,5 +1,16 @@
 """Every model, imported in one place so Alembic and the shell see the whole schema."""
 
+from portal.advisory.models import (  # noqa: F401
+    AdvisoryLink,
+    Application,
+    ApplicationEquality,
+    Attendance,
+    Draw,
+    Invitation,
+    InvitationReply,
+    Meeting,
+    SeatLock,
+)
 from portal.core.models import Area, Pillar, Setting, Theme  # noqa: F401
 from portal.feedback.models import EqualityAnswers, Submission  # noqa: F401
 from portal.ideas.models import Event, Idea, IdeaSupport, SupportVerification, VoidedBurst  # noqa: F401

@@ -21,7 +21,7 @@ from tests.support.factories import make_submission, plain
 from tests.support.staff import STAFF_PASSWORD, sign_in_client
 
 # Tables whose rows are reference data: kept between tests.
-REFERENCE_TABLES = {"pillar", "theme", "area", "setting", "safeguarding_phrase"}
+REFERENCE_TABLES = {"pillar", "theme", "area", "setting", "safeguarding_phrase", "advisory_seat_lock"}
 
 
 def _database_url(tmp_root) -> str:

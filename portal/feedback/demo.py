@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from portal.core.models import Area, Theme
 from portal.extensions import db
-from portal.feedback import equality
+from portal.shared import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.services import due_date
 from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, add_working_hours

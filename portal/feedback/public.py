@@ -49,7 +49,8 @@ from flask_limiter.util import get_remote_address
 from portal.core.contributions import sections_for
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import ADDRESS_CEILING, limiter
-from portal.feedback import bp, equality, services
+from portal.feedback import bp, services
+from portal.shared import equality
 from portal.feedback.forms import (
     BODY_MAX,
     CheckForm,

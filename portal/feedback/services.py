@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.core.models import Area, Theme, get_setting
 from portal.extensions import db
-from portal.feedback import equality
+from portal.shared import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.moderation.flags import raise_flag
 from portal.moderation.models import OPEN_STATUSES

@@ -43,6 +43,9 @@ class Kind:
     track_template: str | None = None
     # Extra actions on the item page (an idea's "merge into another idea").
     actions_template: str | None = None
+    # False for kinds whose words are never published (advisory-group applications):
+    # no public wording can be saved for them, so `may_be_public` stays false.
+    publishable: bool = True
 
 
 _KINDS: dict[str, Kind] = {}

@@ -362,6 +362,8 @@ def save_public_text(item: ModerationItem, wording: str, remove_words: list[str]
     """
     if item.is_held:
         raise ActionError(_("This item is held for the safeguarding lead and can never be published."))
+    if not kind_of(item).publishable:
+        raise ActionError(_("Nothing from this kind of item is ever published."))
     public, kinds = redact(clean_text(wording), [clean_text(word) for word in remove_words])
     public = public.strip()
     if not public:

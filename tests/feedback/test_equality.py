@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.feedback import equality
+from portal.shared import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from tests.support.journeys import ADULT, YOUNG, Teller, equality_rows, stored, submission_count
 

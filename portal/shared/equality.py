@@ -1,5 +1,9 @@
 """Optional equality monitoring: the questions, their GSS categories, and who is asked what.
 
+Shared by "tell us" (answers kept with no link to the feedback) and the People's Advisory
+Group (answers kept apart from the application, used only for the group's make-up and a
+fair draw).
+
 Which characteristics: the nine protected characteristics exactly as the council's
 Equality Impact Assessment for the Stronger Communities Strategy lists them (age,
 disability, gender reassignment, race, religion/belief, pregnancy and maternity,

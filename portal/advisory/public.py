@@ -1,0 +1,1 @@
+"""The People's Advisory Group in public (being written)."""

@@ -1,0 +1,120 @@
+"""The seats of the People's Advisory Group, and the one place that enforces the caps.
+
+Settings: ADVISORY_GROUP_SIZE (32) in all, ADVISORY_SEATS_PER_AREA (5) for each of the
+five areas' residents, and the rest (7) for the Equalities Forum. A seat is held by a
+member, or by an offer that has not expired: an outstanding offer counts against the seat
+it would fill, so offers can never promise more seats than there are.
+
+`claim_seat` is the only code that gives anyone a seat (an offer, or accepting one). It
+first writes the single `advisory_seat_lock` row, which on PostgreSQL locks that row
+until commit and on SQLite takes the database's write lock until commit (SQLite has no
+`FOR UPDATE`; the first write of a transaction is what waits for the lock). Only then
+does it count the seats and re-check the person's stage, so two moderators offering, or
+two applicants accepting, at the same moment are put one after the other, and the second
+sees the first's seat.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.advisory.models import EQUALITIES_FORUM, Application, SeatLock
+from portal.core.models import ordered_areas
+from portal.extensions import db
+from portal.timeutil import utcnow
+
+
+class NoSeat(Exception):
+    """The seat pool, or the whole group, is full: nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Pool:
+    key: str  # an area's slug, or EQUALITIES_FORUM
+    name: str
+    cap: int
+    members: int
+    offers: int
+
+    @property
+    def held(self) -> int:
+        return self.members + self.offers
+
+    @property
+    def open(self) -> int:
+        return max(0, self.cap - self.held)
+
+    @property
+    def full(self) -> bool:
+        return self.open == 0
+
+
+def group_size() -> int:
+    return int(current_app.config.get("ADVISORY_GROUP_SIZE", 32))
+
+
+def seats_per_area() -> int:
+    return int(current_app.config.get("ADVISORY_SEATS_PER_AREA", 5))
+
+
+def caps() -> dict[str, int]:
+    """Seats per pool: each area's, then what is left of the group for the Equalities Forum."""
+    areas = {area.slug: seats_per_area() for area in ordered_areas()}
+    return areas | {EQUALITIES_FORUM: max(0, group_size() - sum(areas.values()))}
+
+
+def _holding(now: datetime):
+    return or_(Application.stage == "member",
+               (Application.stage == "offered") & (Application.offer_expires_at > now))
+
+
+def pools(now: datetime | None = None) -> list[Pool]:
+    """Every pool with its members and outstanding offers: one grouped query."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Application.seat_pool, Application.stage, func.count())
+        .where(_holding(now)).group_by(Application.seat_pool, Application.stage)
+    ).all()
+    counts: dict[tuple[str, str], int] = {(pool, stage): count for pool, stage, count in rows}
+    names = {area.slug: area.local_name for area in ordered_areas()}
+    from flask_babel import gettext as _
+
+    names[EQUALITIES_FORUM] = _("Equalities Forum")
+    return [Pool(key, names[key], cap, counts.get((key, "member"), 0), counts.get((key, "offered"), 0))
+            for key, cap in caps().items()]
+
+
+def take_lock() -> None:
+    """Write the lock row first in this transaction (see the module's docstring)."""
+    locked = db.session.execute(update(SeatLock).where(SeatLock.id == 1).values(version=SeatLock.version + 1))
+    if locked.rowcount == 1:
+        return
+    try:  # a database made before the row existed: make it, then lock it
+        with db.session.begin_nested():
+            db.session.add(SeatLock(id=1, version=0))
+    except IntegrityError:
+        pass  # someone else made it at the same moment
+    db.session.execute(update(SeatLock).where(SeatLock.id == 1).values(version=SeatLock.version + 1))
+
+
+def claim_seat(application: Application, now: datetime | None = None) -> None:
+    """Check, under the lock, that `application` may hold a seat in its pool and in the
+    group; raise NoSeat if not. Its own offer, if it has one, is already counted."""
+    now = now or utcnow()
+    take_lock()
+    db.session.refresh(application)  # read again now we hold the lock: what others committed
+    held_by_others = (select(func.count()).select_from(Application)
+                      .where(_holding(now), Application.id != application.id))
+    in_pool = db.session.scalar(held_by_others.where(Application.seat_pool == application.seat_pool))
+    in_group = db.session.scalar(held_by_others)
+    cap = caps().get(application.seat_pool, 0)
+    if in_pool >= cap or in_group >= group_size():
+        raise NoSeat(application.seat_pool)
+
+
+def is_full(seat_pool: str) -> bool:
+    """Whether a new applicant to this pool would go on the waiting list (no lock: advice)."""
+    return next((pool.full for pool in pools() if pool.key == seat_pool), True)

@@ -1,0 +1,1 @@
+"""Staff screens for the People's Advisory Group (being written)."""
