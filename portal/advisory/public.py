@@ -439,8 +439,8 @@ def invitation(token: str):
         link = services.read_link(token, "invitation")
     except services.LinkProblem as problem:
         return _problem(problem.reason, "invitation")
-    from portal.extensions import db
     from portal.advisory.models import Invitation
+    from portal.extensions import db
 
     invite = db.session.get(Invitation, link.invitation_id)
     if invite is None:
