@@ -86,7 +86,17 @@ def seed_public_content(app) -> dict:
         from portal.responses.terms import term_for
         from portal.timeutil import uk_today
 
-        return {"response_id": response.id, "answered": answered.display_reference,
+        from portal.advisory.models import Application
+        from portal.shared.references import new_reference
+        from portal.timeutil import utcnow
+
+        applied = Application(
+            reference=new_reference(), draft_token="i18n-application", name="Sam", email="sam@example.org",
+            age_band="25_44", seat_pool="shipley", why="🚌", bring="🚌", declared_on=uk_today(), consent_at=utcnow(),
+            due_on=uk_today(), audience="adult", area_id=idea.area_id)
+        db.session.add(applied)
+        db.session.commit()
+        return {"application_reference": applied.display_reference, "response_id": response.id, "answered": answered.display_reference,
                 "waiting": waiting.display_reference, "report": term_for(uk_today()).slug,
                 "theme": idea.theme.slug, "idea_id": idea.id, "other_idea_id": other_idea.id,
                 "idea_reference": idea.display_reference,
@@ -103,6 +113,8 @@ def public_paths(content: dict) -> list[str]:
         f"/ideas/{content['theme']}/{content['other_idea_id']}", f"/ideas/{content['theme']}/propose",
         "/ideas/confirm-your-supports", f"/track/{content['idea_reference']}",
         *[f"/event/{code}" for code in content["events"]],
+        "/advisory-group", "/advisory-group/apply", "/advisory-group/apply/too-young",
+        f"/track/{content['application_reference']}", "/advisory-group/offer/not-a-link",
         "/no-such-page",
     ]
 
@@ -176,4 +188,71 @@ def journey_pages(app, code: str, young: bool) -> list[tuple[str, str]]:
     receipt = teller.get("/confirmation/receipt.txt").get_data(as_text=True)
     lines = "".join(f"<p>{escape(line)}</p>" for line in receipt.splitlines())
     pages.append((f"{teller.prefix}/confirmation/receipt.txt", f"<html><body>{lines}</body></html>"))
+    return pages
+
+
+ADVISORY_ANSWERS = [
+    ("age", {"answer": "25_44"}), ("name", {"name": "Sam"}), ("contact", {"email": "sam@example.org", "phone": ""}),
+    ("route", {"answer": "shipley"}), ("why", {"why": MESSAGE, "bring": MESSAGE}), ("interests", {"answer": []}),
+    ("availability", {"answer": ["weekend"]}), ("access", {"access": ""}),
+    ("declaration", {"has_interests": "no"}), ("consent", {"consent": "y"}),
+]
+
+
+def advisory_journey_pages(app, code: str) -> list[tuple[str, str]]:
+    """(path, HTML) of every page of applying to the advisory group in one language: each
+    question empty and with its error, check answers, the questions about you, the
+    confirmation; then the pages behind the emailed links, and a used link."""
+    from portal.advisory import services
+    from tests.support.staff import csrf_token_from
+
+    client = app.test_client()
+    client.get("/", query_string={"lang": code})
+    prefix = "/advisory-group/apply"
+    pages = []
+
+    csrf = csrf_token_from(client.get(f"{prefix}/age").get_data(as_text=True))  # one per session
+
+    def post(path, data):
+        return client.post(path, data={**data, "csrf_token": csrf})
+
+    for step, answer in ADVISORY_ANSWERS:
+        path = f"{prefix}/{step}"
+        pages.append((f"{path} (empty)", client.get(path).get_data(as_text=True)))
+        refused = post(path, {"has_interests": "yes"} if step == "declaration" else {})
+        if refused.status_code == 200:  # an optional question moves on instead
+            pages.append((f"{path} (error)", refused.get_data(as_text=True)))
+        moved = post(path, answer)
+        assert moved.status_code == 302, (step, moved.get_data(as_text=True)[:500])
+    check = client.get(f"{prefix}/check-your-answers").get_data(as_text=True)
+    pages.append((f"{prefix}/check-your-answers", check))
+    import re
+
+    token = re.search(r'name="draft_token" type="hidden" value="([^"]+)"', check).group(1)
+    sent = client.post(f"{prefix}/check-your-answers", data={"draft_token": token, "csrf_token": csrf_token_from(check)})
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:500]
+    intro = client.get(sent.headers["Location"]).get_data(as_text=True)
+    pages.append((sent.headers["Location"], intro))
+    client.post(sent.headers["Location"], data={"answer": "yes", "csrf_token": csrf_token_from(intro)})
+    question = f"{prefix}/questions-about-you/sex"
+    pages.append((question, client.get(question).get_data(as_text=True)))
+    skipped = post(f"{prefix}/questions-about-you/skip", {})
+    assert skipped.status_code == 303, skipped.status_code
+    confirmation = client.get(f"{prefix}/confirmation").get_data(as_text=True)
+    pages.append((f"{prefix}/confirmation", confirmation))
+    reference = re.search(r"BD-[0-9A-Z]{4}-[0-9A-Z]{4}", confirmation).group(0)
+    with app.app_context():
+        application = services.find_by_reference(reference.replace("BD-", "").replace("-", ""))
+        services.move(application, "shortlisted")
+        services.move(application, "offered")
+        from portal.shared.outbox import OutboxMessage
+
+        body = db.session.scalars(db.select(OutboxMessage.body).order_by(OutboxMessage.id.desc())).first()
+    offer = re.search(r"/advisory-group/offer/\S+", body).group(0)
+    page = client.get(offer).get_data(as_text=True)
+    pages.append(("offer", page))
+    accepted = client.post(offer, data={"answer": "yes", "csrf_token": csrf_token_from(page)})
+    pages.append(("offer accepted", accepted.get_data(as_text=True)))
+    pages.append(("offer used", client.get(offer).get_data(as_text=True)))
+    pages.append((f"/track/{reference}", client.get(f"/track/{reference}").get_data(as_text=True)))
     return pages

@@ -33,7 +33,7 @@ def score(client, path: str) -> tuple[float, str]:
     return textstat.flesch_reading_ease(text), text
 
 
-ADULT_PAGES = ["/", "/accessibility", "/privacy", "/cookies", "/childrens-code", "/tell-us", "/track", "/you-said-we-did",
+ADULT_PAGES = ["/advisory-group", "/advisory-group/apply", "/advisory-group/apply/too-young", "/", "/accessibility", "/privacy", "/cookies", "/childrens-code", "/tell-us", "/track", "/you-said-we-did",
                "/no-such-page"]
 YOUNG_PAGES = ["/young-people", "/young-people/tell-us", "/young-people/privacy"]
 

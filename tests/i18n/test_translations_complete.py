@@ -6,7 +6,7 @@ marked as written in another language (what people and staff wrote, shown as wri
 import pytest
 
 from portal.i18n import LANGUAGES
-from tests.i18n.pages import idea_journey_pages, journey_pages, public_paths, seed_public_content, segments
+from tests.i18n.pages import advisory_journey_pages, idea_journey_pages, journey_pages, public_paths, seed_public_content, segments
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
 
@@ -53,6 +53,21 @@ def test_every_step_of_both_journeys_is_translated(app, code, young):
 def test_every_step_of_proposing_an_idea_is_translated(app, code, age):
     english = idea_journey_pages(app, "en", age)
     other = idea_journey_pages(app, code, age)
+    untranslated = {}
+    for (path, english_html), (_, other_html) in zip(english, other, strict=True):
+        same = sorted(segments(english_html) & segments(other_html))
+        if same:
+            untranslated[path] = same
+    assert not untranslated, f"{LANGUAGES[code].name}: text left in English: {untranslated}"
+
+
+@pytest.mark.parametrize("code", OTHER_LANGUAGES)
+def test_every_step_of_applying_to_the_advisory_group_is_translated(app, code):
+    english = advisory_journey_pages(app, "en")
+    from tests.conftest import reset_database
+
+    reset_database(app)
+    other = advisory_journey_pages(app, code)
     untranslated = {}
     for (path, english_html), (_, other_html) in zip(english, other, strict=True):
         same = sorted(segments(english_html) & segments(other_html))

@@ -111,11 +111,31 @@ def _idea(values: dict):
     return idea
 
 
+def _application(values: dict):
+    """An advisory-group application. Nothing from one is ever published: saving public
+    wording for it is refused (below), so it never has any."""
+    from datetime import date
+
+    from portal.advisory.models import Application
+    from portal.shared.references import new_reference
+    from portal.timeutil import utcnow
+
+    application = Application(
+        reference=new_reference(), draft_token=new_reference(), name="Sam Example", email="sam@example.org",
+        age_band="25_44", seat_pool="keighley", why="Words", bring="Words", declared_on=date.today(),
+        consent_at=utcnow(), due_on=date.today(), audience="adult")
+    for key, value in values.items():
+        setattr(application, key, None if key == "public_text" else value)
+    db.session.add(application)
+    return application
+
+
 # How to make an item of each kind the registry knows: a kind added without one fails here.
 MAKERS = {
     "feedback": lambda values: make_submission("Words", commit=False, **values),
     "petition": lambda values: make_petition(db.session, "Words", **values),
     "idea": _idea,
+    "application": _application,
 }
 
 
@@ -136,9 +156,10 @@ def test_the_may_be_public_rule_holds_for_every_registered_kind_in_python_and_sq
             assert isinstance(item, kind.model)
             db.session.flush()
             ids[name] = item.id
-            assert item.may_be_public is public, name
+            assert item.may_be_public is (public and kind.publishable), name
         in_sql = set(db.session.scalars(select(ModerationItem.id).where(ModerationItem.may_be_public)))
-        assert {name for name, ident in ids.items() if ident in in_sql} == (set(ids) if public else set())
+        publishable = {name for name, kind in all_kinds().items() if kind.publishable}
+        assert {name for name, ident in ids.items() if ident in in_sql} == (publishable if public else set())
         db.session.rollback()
 
 
@@ -157,3 +178,20 @@ def test_a_kind_only_allows_the_actions_it_declares(app, petitions, staff_client
         assert db.session.get(Petition, petition_id).response_id is None
     item_page = client.get(f"/moderate/items/{petition_id}").get_data(as_text=True)
     assert "Flag for safeguarding" in item_page
+
+
+def test_public_wording_is_refused_for_a_kind_that_is_never_published(app, staff_client):
+    client, _ = staff_client("moderator")
+    with app.app_context():
+        application = _application({})
+        db.session.commit()
+        application_id = application.id
+    token = csrf_token_from(client.get("/moderate/queue").get_data(as_text=True))
+    page = client.get(f"/moderate/items/{application_id}").get_data(as_text=True)
+    assert "Save public wording" not in page and "Sam Example" not in page  # no form, and no name shown
+    refused = client.post(f"/moderate/items/{application_id}", data={"public_text": "Words", "csrf_token": token})
+    assert "Nothing from this kind of item is ever published" in refused.get_data(as_text=True)
+    with app.app_context():
+        from portal.advisory.models import Application
+
+        assert db.session.get(Application, application_id).public_text is None
