@@ -38,6 +38,7 @@ class Pool:
     cap: int
     members: int
     offers: int
+    group_full: bool = False  # every seat of the whole group is held
 
     @property
     def held(self) -> int:
@@ -45,7 +46,7 @@ class Pool:
 
     @property
     def open(self) -> int:
-        return max(0, self.cap - self.held)
+        return 0 if self.group_full else max(0, self.cap - self.held)
 
     @property
     def full(self) -> bool:
@@ -83,7 +84,8 @@ def pools(now: datetime | None = None) -> list[Pool]:
     from flask_babel import gettext as _
 
     names[EQUALITIES_FORUM] = _("Equalities Forum")
-    return [Pool(key, names[key], cap, counts.get((key, "member"), 0), counts.get((key, "offered"), 0))
+    group_full = sum(counts.values()) >= group_size()
+    return [Pool(key, names[key], cap, counts.get((key, "member"), 0), counts.get((key, "offered"), 0), group_full)
             for key, cap in caps().items()]
 
 

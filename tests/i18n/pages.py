@@ -114,7 +114,7 @@ def public_paths(content: dict) -> list[str]:
         "/ideas/confirm-your-supports", f"/track/{content['idea_reference']}",
         *[f"/event/{code}" for code in content["events"]],
         "/advisory-group", "/advisory-group/apply", "/advisory-group/apply/too-young",
-        f"/track/{content['application_reference']}", "/advisory-group/offer/not-a-link",
+        f"/track/{content['application_reference']}",
         "/no-such-page",
     ]
 
@@ -192,7 +192,7 @@ def journey_pages(app, code: str, young: bool) -> list[tuple[str, str]]:
 
 
 ADVISORY_ANSWERS = [
-    ("age", {"answer": "25_44"}), ("name", {"name": "Sam"}), ("contact", {"email": "sam@example.org", "phone": ""}),
+    ("age", {"answer": "25_44"}), ("name", {"name": "🚌"}), ("contact", {"email": "sam@example.org", "phone": ""}),
     ("route", {"answer": "shipley"}), ("why", {"why": MESSAGE, "bring": MESSAGE}), ("interests", {"answer": []}),
     ("availability", {"answer": ["weekend"]}), ("access", {"access": ""}),
     ("declaration", {"has_interests": "no"}), ("consent", {"consent": "y"}),
