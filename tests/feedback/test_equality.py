@@ -3,8 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.shared import equality
 from portal.feedback.models import EqualityAnswers, Submission
+from portal.shared import equality
 from tests.support.journeys import ADULT, YOUNG, Teller, equality_rows, stored, submission_count
 
 ADULT_ANSWERS = {

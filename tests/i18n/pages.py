@@ -83,12 +83,10 @@ def seed_public_content(app) -> dict:
                   for state, code in (("open", "KQ7M2X"), ("closed", "KQ7M3Z"), ("draft", "KQ7M4Y"))}
         db.session.add_all(events.values())
         db.session.commit()
-        from portal.responses.terms import term_for
-        from portal.timeutil import uk_today
-
         from portal.advisory.models import Application
+        from portal.responses.terms import term_for
         from portal.shared.references import new_reference
-        from portal.timeutil import utcnow
+        from portal.timeutil import uk_today, utcnow
 
         applied = Application(
             reference=new_reference(), draft_token="i18n-application", name="Sam", email="sam@example.org",

@@ -6,7 +6,14 @@ marked as written in another language (what people and staff wrote, shown as wri
 import pytest
 
 from portal.i18n import LANGUAGES
-from tests.i18n.pages import advisory_journey_pages, idea_journey_pages, journey_pages, public_paths, seed_public_content, segments
+from tests.i18n.pages import (
+    advisory_journey_pages,
+    idea_journey_pages,
+    journey_pages,
+    public_paths,
+    seed_public_content,
+    segments,
+)
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != "en"]
 
