@@ -119,7 +119,7 @@ def _answers(ids: list[int], column: str) -> dict[int, str | None]:
 
 def inputs_for(seat_pool: str, characteristic: str) -> dict:
     """Everything the draw reads, as plain data: stored with it, so it can be re-run."""
-    from portal.advisory.services import hopeful
+    from portal.advisory.services import drawn_not_offered, hopeful
 
     reference = REFERENCES[characteristic]
     pool = next(p for p in seats.pools() if p.key == seat_pool)
@@ -133,7 +133,8 @@ def inputs_for(seat_pool: str, characteristic: str) -> dict:
         key = category(reference, answers.get(person))
         group[key] = group.get(key, 0) + 1
     return {
-        "seat_pool": seat_pool, "characteristic": characteristic, "seats": pool.open,
+        "seat_pool": seat_pool, "characteristic": characteristic,
+        "seats": max(0, pool.open - drawn_not_offered(seat_pool)),
         "shares": shares(reference), "source": reference.source, "group": group,
         "candidates": [{"id": c.id, "category": category(reference, answers.get(c.id))} for c in candidates],
     }

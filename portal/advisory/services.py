@@ -231,10 +231,12 @@ def move(application: Application, stage: str, actor=None, note: str = "", now: 
     it, queue the applicant's email, and commit. NoSeat or NotAllowed change nothing."""
     now = now or utcnow()
     try:
-        if stage in ("offered", "member"):
-            seats.claim_seat(application, now)  # locks, reads the application again, and checks
         if stage not in allowed_moves(application):
             raise NotAllowed(stage)
+        if stage in ("offered", "member"):
+            seats.claim_seat(application, now)  # locks, reads the application again, and checks
+            if stage not in allowed_moves(application):  # someone moved it while we waited
+                raise NotAllowed(stage)
         if stage == "member" and application.stage == "offered" and as_aware(application.offer_expires_at) <= now:
             raise NotAllowed("expired")  # make a new offer instead
         before = _snapshot(application)
@@ -459,11 +461,13 @@ def attendance_for(meeting: Meeting) -> dict[int, bool]:
 def record_attendance(meeting: Meeting, present_ids: set[int], actor) -> None:
     existing = {row.application_id: row for row in
                 db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))}
+    present_ids = set(present_ids)
     for member in members():
         row = existing.get(member.id) or Attendance(meeting_id=meeting.id, application_id=member.id)
         row.attended = member.id in present_ids
         db.session.add(row)
-    audit.record("advisory.attendance", "meeting", meeting.id, after={"present": sorted(present_ids)}, actor=actor)
+    present = sorted(present_ids & {member.id for member in members()})
+    audit.record("advisory.attendance", "meeting", meeting.id, after={"present": present}, actor=actor)
     db.session.commit()
 
 
@@ -612,8 +616,16 @@ def reference_text(application: Application) -> str:
 
 
 def hopeful(seat_pool: str) -> list[Application]:
-    """Eligible for a draw: still waiting for a seat in this pool, not held, not hidden."""
-    return [a for a in applications(seat_pool) if a.stage in HOPEFUL and a.can_be_public]
+    """Eligible for a draw: still waiting for a seat in this pool, not held, not hidden,
+    and not already picked by an earlier draw (shortlisted, waiting for an offer)."""
+    return [a for a in applications(seat_pool) if a.stage in HOPEFUL and a.can_be_public
+            and not (a.stage == "shortlisted" and a.draw_id is not None)]
+
+
+def drawn_not_offered(seat_pool: str) -> int:
+    """People an earlier draw picked who have not been offered a seat yet: their seats
+    are spoken for, so a new draw does not fill them again."""
+    return sum(1 for a in applications(seat_pool) if a.stage == "shortlisted" and a.draw_id is not None)
 
 
 def area_slugs() -> list[str]:

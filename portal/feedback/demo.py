@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 
 from portal.core.models import Area, Theme
 from portal.extensions import db
-from portal.shared import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.feedback.services import due_date
 from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, add_working_hours
 from portal.moderation.safeguarding import active_phrases, find_concerns
+from portal.shared import equality
 from portal.shared.references import new_reference
 from portal.timeutil import UK, uk_today
 

@@ -50,7 +50,6 @@ from portal.core.contributions import sections_for
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import ADDRESS_CEILING, limiter
 from portal.feedback import bp, services
-from portal.shared import equality
 from portal.feedback.forms import (
     BODY_MAX,
     CheckForm,
@@ -65,6 +64,7 @@ from portal.feedback.kind import FEEDBACK
 from portal.i18n import current_language
 from portal.moderation.kinds import all_kinds
 from portal.moderation.safeguarding import help_for, tel_href
+from portal.shared import equality
 from portal.shared.devices import device_or_address
 from portal.shared.fragments import render
 from portal.shared.links import public_base_url, url_if_served

@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.core.models import Area, Theme, get_setting
 from portal.extensions import db
-from portal.shared import equality
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.moderation.flags import raise_flag
 from portal.moderation.models import OPEN_STATUSES
 from portal.moderation.safeguarding import find_concerns
+from portal.shared import equality
 from portal.shared.references import new_reference
 from portal.timeutil import UK, add_working_days, as_aware, uk_today, utcnow
 

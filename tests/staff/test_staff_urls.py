@@ -12,6 +12,7 @@ from portal.moderation.models import ModerationNote, SafeguardingAction
 from portal.responses.models import Response, ResponseUpdate
 from portal.shared.outbox import OutboxMessage
 from portal.staff.models import ROLES, AuditEvent
+from tests.support.advisory import advisory_objects
 from tests.support.factories import make_submission
 from tests.support.ideas import make_idea
 from tests.support.staff import csrf_token_from
@@ -42,7 +43,8 @@ def make_objects(app) -> dict:
         db.session.add(event)
         db.session.commit()
         return {"item_id": waiting.id, "submission_id": waiting.id, "response_id": response.id,
-                "flagged_id": flagged.id, "linked_id": linked.id, "idea_id": idea.id, "event_id": event.id}
+                "flagged_id": flagged.id, "linked_id": linked.id, "idea_id": idea.id, "event_id": event.id,
+                **advisory_objects()}
 
 
 def url_for_rule(rule, objects: dict) -> str:
