@@ -37,7 +37,7 @@ from portal.shared.forms import CheckForm, ChoiceForm
 from portal.shared.fragments import render
 from portal.shared.links import url_if_served
 from portal.shared.pages import private
-from portal.timeutil import uk_today
+from portal.timeutil import as_aware, uk_today, utcnow
 
 DRAFT = "advisory_draft"
 DONE = "advisory_done"
@@ -391,8 +391,10 @@ def offer(token: str):
     form = AnswerForm()
     try:
         link = services.read_link(token, "offer")
-        if link.application.stage != "offered":
+        if link.application.stage != "offered" or link.application.is_held:
             raise services.LinkProblem("gone")
+        if as_aware(link.application.offer_expires_at) <= utcnow():
+            raise services.LinkProblem("expired")
     except services.LinkProblem as problem:
         return _problem(problem.reason, "offer")
     application = link.application

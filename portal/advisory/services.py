@@ -233,10 +233,14 @@ def move(application: Application, stage: str, actor=None, note: str = "", now: 
     try:
         if stage not in allowed_moves(application):
             raise NotAllowed(stage)
+        # Every move takes the seat lock and reads the application again, so a move
+        # decided on a stale copy (an accept committed meanwhile) is refused, not applied.
+        seats.take_lock()
+        db.session.refresh(application)
+        if stage not in allowed_moves(application):
+            raise NotAllowed(stage)
         if stage in ("offered", "member"):
-            seats.claim_seat(application, now)  # locks, reads the application again, and checks
-            if stage not in allowed_moves(application):  # someone moved it while we waited
-                raise NotAllowed(stage)
+            seats.claim_seat(application, now)
         if stage == "member" and application.stage == "offered" and as_aware(application.offer_expires_at) <= now:
             raise NotAllowed("expired")  # make a new offer instead
         before = _snapshot(application)
@@ -322,9 +326,17 @@ def read_link(token: str, purpose: str, now: datetime | None = None) -> Advisory
         raise LinkProblem("forged")
     if link.used_at is not None:
         raise LinkProblem("used")
+    if purpose == "offer" and _newer_offer_exists(link):
+        raise LinkProblem("gone")  # the offer was withdrawn and made again: only the new link works
     if as_aware(link.expires_at) <= now:
         raise LinkProblem("expired")
     return link
+
+
+def _newer_offer_exists(link: AdvisoryLink) -> bool:
+    return db.session.scalar(select(AdvisoryLink.id).where(
+        AdvisoryLink.application_id == link.application_id, AdvisoryLink.purpose == "offer",
+        AdvisoryLink.id > link.id).limit(1)) is not None
 
 
 def _use(link: AdvisoryLink, now: datetime) -> None:
@@ -345,11 +357,13 @@ def answer_offer(token: str, accept: bool, now: datetime | None = None) -> Appli
     if application.stage != "offered":
         raise LinkProblem("gone")
     try:
+        seats.take_lock()  # the lock first, then every check on a fresh copy
+        db.session.refresh(application)
         if accept:
-            seats.claim_seat(application, now)  # the lock first, then the checks
+            seats.claim_seat(application, now)
         _use(link, now)
-        if application.stage != "offered":
-            raise LinkProblem("gone")
+        if application.stage != "offered" or application.is_held:
+            raise LinkProblem("gone")  # withdrawn, or held for the safeguarding lead
         if as_aware(application.offer_expires_at) <= now:
             raise LinkProblem("expired")
         before = _snapshot(application)
