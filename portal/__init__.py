@@ -74,9 +74,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address from X-Forwarded-For only through the proxies we run
+    (TRUSTED_PROXY_HOPS). With none, a client's own X-Forwarded-For is ignored, so it
+    cannot dodge rate limits by sending a new one with every request."""
+    hops = app.config.get("TRUSTED_PROXY_HOPS")
+    if hops is None:
+        hops = 1 if app.config["ENV_NAME"] == "production" else 0
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def _production_settings(app: Flask) -> None:
-    """In production: refuse a weak secret, secure cookies, trust one proxy hop."""
+    """In production: refuse a weak secret, secure cookies; proxies as configured."""
     if app.config["ENV_NAME"] != "production":
+        _trust_proxies(app)
         return
     secret = app.config.get("SECRET_KEY")
     if not secret or secret == portal_config.DEV_SECRET_KEY or len(secret) < 32:
@@ -90,4 +102,4 @@ def _production_settings(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = True
     app.config["SESSION_COOKIE_NAME"] = "__Host-yp_session"
     app.config["PREFERRED_URL_SCHEME"] = "https"
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    _trust_proxies(app)

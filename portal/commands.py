@@ -84,6 +84,25 @@ def current_code_command(email: str):
     click.echo(current_code(user))
 
 
+@users_cli.command("reset-code")
+@click.argument("email")
+@click.option("--admin", "admin_email", required=True, help="The admin doing this (for the audit log).")
+@click.option("--reason", required=True, help="Why, for the audit log: 'lost phone, checked in person'.")
+def reset_code_command(email: str, admin_email: str, reason: str):
+    """Reset a lost authenticator: the person sets up a new one at their next sign-in."""
+    from portal.staff.services import find_by_email, reset_authenticator
+
+    user, admin = find_by_email(email), find_by_email(admin_email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    if admin is None or admin.role != "admin" or not admin.active:
+        raise click.ClickException(f"{admin_email} is not an active admin account.")
+    reset_authenticator(user, admin, reason)
+    db.session.commit()
+    click.echo(f"Reset the authenticator of {user.email}. At their next sign-in, with their password, they set up a "
+               "new one and get new recovery codes.")
+
+
 @click.command("purge-sessions")
 @with_appcontext
 def purge_sessions_command():

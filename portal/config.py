@@ -30,8 +30,17 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
 
-    SIGN_IN_MAX_FAILURES = 5
-    SIGN_IN_LOCKOUT = timedelta(minutes=15)
+    # Wrong passwords and codes (portal/staff/throttle.py): free failures, then waits that
+    # double from 30 seconds up to a cap; the account-wide wait is short, and a browser
+    # that has signed in to the account before does not face it.
+    SIGN_IN_FREE_FAILURES = 5  # one account from one address
+    SIGN_IN_MAX_WAIT = timedelta(minutes=15)
+    SIGN_IN_ACCOUNT_FREE_FAILURES = 10  # one account from anywhere
+    SIGN_IN_ACCOUNT_MAX_WAIT = timedelta(minutes=5)
+    SIGN_IN_CLIENT_FREE_FAILURES = 30  # one address, any account (an office shares one)
+    # Proxies in front of the app whose X-Forwarded-For is trusted: None means one in
+    # production and none otherwise; 0 when the app faces clients directly.
+    TRUSTED_PROXY_HOPS = None
 
     MAIL_FROM = "Your Place <noreply@yourplace.bradford.example>"
     MAIL_SERVER = None  # None: write .eml files to instance/outbox/ instead of sending
@@ -60,6 +69,7 @@ ENV_KEYS = {
     "MAIL_FROM": str,
     "PUBLIC_BASE_URL": str,
     "ENV_NAME": str,
+    "TRUSTED_PROXY_HOPS": int,
 }
 
 

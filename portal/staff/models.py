@@ -32,8 +32,6 @@ class StaffUser(UserMixin, db.Model):
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
     # The last time-step accepted, so a one-time code cannot be used twice.
     last_totp_step: Mapped[int] = mapped_column(default=0)
-    failed_attempts: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -68,3 +66,27 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted per key ("pair:…" one account from one address, "account:…",
+    "client:…"), and how long that key must wait. Keys for emails are hashed, and unknown
+    emails are counted exactly as real ones, so the counts reveal no account."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """One-time recovery codes, shown once when the authenticator is set up; stored hashed."""
+
+    __tablename__ = "staff_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,7 +1,8 @@
 """Staff accounts: passwords (argon2id), one-time codes (TOTP), lockout."""
 
+import hashlib
+import secrets
 import time
-from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -11,8 +12,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.staff import audit
-from portal.staff.models import ROLES, StaffUser
-from portal.timeutil import as_aware, utcnow
+from portal.staff.models import ROLES, RecoveryCode, StaffUser
+from portal.timeutil import utcnow
 
 
 def password_hasher() -> PasswordHasher:
@@ -26,10 +27,32 @@ def password_hasher() -> PasswordHasher:
 
 MIN_PASSWORD_LENGTH = 15
 ISSUER = "Your Place Bradford"
+RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as references: no 0/O, 1/I/L
 
 
 class AccountError(ValueError):
     pass
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
+    """Why a password may not be used, or None (OWASP ASVS 6.2.4 and 6.2.12).
+
+    At least 15 characters, and not a common or breached password or close to one:
+    zxcvbn ships lists of the passwords most often found in breaches and checks
+    repeats, keyboard runs, dates and the person's own name and email, with no network
+    call. A score under 3 ("safely unguessable: moderate protection from an offline
+    attack") is refused.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
+    from zxcvbn import zxcvbn
+
+    inputs = [part for part in (email, email.split("@")[0], name, "yourplace", "bradford") if part]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < 3:
+        return ("This password is too easy to guess: it is a common or breached password, or close to one. "
+                "Choose another, for example four random words")
+    return None
 
 
 def create_staff_user(
@@ -39,8 +62,9 @@ def create_staff_user(
     email = email.strip().lower()
     if role not in ROLES:
         raise AccountError(f"Role must be one of: {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password, email, display_name or "")
+    if problem:
+        raise AccountError(problem)
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise AccountError(f"An account for {email} already exists")
     user = StaffUser(
@@ -61,11 +85,6 @@ def find_by_email(email: str) -> StaffUser | None:
     return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
 
 
-def is_locked(user: StaffUser, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return user.locked_until is not None and as_aware(user.locked_until) > now
-
-
 def check_password(user: StaffUser | None, password: str) -> bool:
     if user is None:
         # Hash anyway, so a wrong email takes as long as a wrong password.
@@ -78,27 +97,6 @@ def check_password(user: StaffUser | None, password: str) -> bool:
     if password_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = password_hasher().hash(password)
     return True
-
-
-def register_failure(user: StaffUser, stage: str) -> bool:
-    """Count a failed password or code; lock the account at the limit. True if now locked.
-
-    Commits itself: the failure must be on record even though the request that caused
-    it ends in an error page, or a guesser could retry for ever.
-    """
-    user.failed_attempts += 1
-    audit.record("sign_in.failed", "staff_user", user.id, detail=stage, actor=user)
-    if user.failed_attempts >= current_app.config["SIGN_IN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + current_app.config["SIGN_IN_LOCKOUT"]
-        user.failed_attempts = 0
-        audit.record(
-            "sign_in.locked", "staff_user", user.id, actor=user,
-            after={"locked_until": user.locked_until.isoformat()},
-        )
-        db.session.commit()
-        return True
-    db.session.commit()
-    return False
 
 
 def verify_code(user: StaffUser, code: str) -> bool:
@@ -115,6 +113,57 @@ def verify_code(user: StaffUser, code: str) -> bool:
             user.last_totp_step = step
             return True
     return False
+
+
+def _recovery_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def normalise_recovery_code(typed: str) -> str:
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def looks_like_recovery_code(typed: str) -> bool:
+    code = normalise_recovery_code(typed)
+    return len(code) == 10 and not code.isdigit()
+
+
+def new_recovery_codes(user: StaffUser) -> list[str]:
+    """Replace the account's recovery codes with ten new ones; return them to show once."""
+    db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODES)]
+    for code in codes:
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(code)))
+    audit.record("staff.recovery_codes_made", "staff_user", user.id, actor=user)
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def use_recovery_code(user: StaffUser, typed: str) -> bool:
+    """A recovery code instead of the authenticator's code: each works once."""
+    from sqlalchemy import update
+
+    used = db.session.execute(update(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(normalise_recovery_code(typed)),
+        RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
+    if used.rowcount != 1:
+        return False
+    audit.record("sign_in.recovery_code_used", "staff_user", user.id, actor=user)
+    return True
+
+
+def recovery_codes_left(user: StaffUser) -> int:
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
+
+
+def reset_authenticator(user: StaffUser, actor: StaffUser | None, reason: str) -> None:
+    """An admin's recovery for someone who lost their authenticator: the next sign-in
+    sets up a new one (and new recovery codes). Audited with who and why."""
+    user.totp_secret = None
+    user.totp_confirmed = False
+    user.last_totp_step = 0
+    db.session.query(RecoveryCode).filter(RecoveryCode.user_id == user.id).delete()
+    audit.record("staff.authenticator_reset", "staff_user", user.id, actor=actor, detail=reason)
 
 
 def new_totp_secret() -> str:

@@ -1,7 +1,7 @@
 """Staff sign-in with a password and a one-time code, and sign-out."""
 
 import segno
-from flask import current_app, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -10,22 +10,24 @@ from portal.i18n import N_
 from portal.shared.fragments import render
 from portal.shared.pages import staff
 from portal.shared.redirects import safe_next
-from portal.staff import audit, bp
+from portal.staff import audit, bp, throttle
 from portal.staff.forms import CodeForm, SignInForm
 from portal.staff.models import StaffUser
 from portal.staff.services import (
     check_password,
     find_by_email,
-    is_locked,
+    looks_like_recovery_code,
+    new_recovery_codes,
     new_totp_secret,
     provisioning_uri,
-    register_failure,
+    use_recovery_code,
     verify_code,
 )
 
-# Translated when they are shown (_(LOCKED)).
+# Translated when they are shown. The same words for a wrong password, an unknown email
+# and an account that must wait, so the page never tells which staff emails exist.
 GENERIC_FAILURE = N_("The email address or password is not right")
-LOCKED = N_("This account is locked because of too many wrong attempts. Try again in 15 minutes, or ask an admin to help.")
+WAIT = N_("Too many wrong attempts. Wait %(seconds)s seconds, then try again. If you are stuck, ask an admin to help.")
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,21 +50,25 @@ def login():
     form = SignInForm()
     if form.validate_on_submit():
         user = find_by_email(form.email.data)
-        if user is not None and is_locked(user):
-            audit.record("sign_in.refused_locked", "staff_user", user.id, actor=user)
+        keys = throttle.keys_for(form.email.data)
+        wait = throttle.waiting(keys, throttle.known_device_for(user.id if user else None))
+        # The password is checked (or, for an unknown email, a hash made) every time,
+        # so a wrong, an unknown and a waiting account take the same time to answer.
+        right = check_password(user, form.password.data) and user.active
+        if wait:
+            audit.record("sign_in.throttled", "staff_user", user.id if user else None, detail="password",
+                         actor=user)
             db.session.commit()
-            form.password.errors.append(_(LOCKED))
-        elif not check_password(user, form.password.data) or not user.active:
-            if user is not None:
-                if register_failure(user, "password"):
-                    form.password.errors.append(_(LOCKED))
-                    return render("staff/login.html", form=form), 200
-            else:
-                audit.record("sign_in.failed", detail="unknown email")
-                db.session.commit()
+            form.password.errors.append(_(WAIT, seconds=throttle.describe(wait)))
+        elif not right:
+            throttle.record_failure(keys)
+            audit.record("sign_in.failed", "staff_user", user.id if user else None,
+                         detail="password" if user else "unknown email", actor=user)
+            db.session.commit()
             form.password.errors.append(_(GENERIC_FAILURE))
         else:
             session["pending_staff_id"] = user.id
+            session["pending_email"] = form.email.data
             session["pending_next"] = _safe_next(request.args.get("next"))
             audit.record("sign_in.password_ok", "staff_user", user.id, actor=user)
             db.session.commit()
@@ -80,14 +86,18 @@ def code():
         return redirect(url_for("staff.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if is_locked(user):
-            form.code.errors.append(_(LOCKED))
-        elif verify_code(user, form.code.data):
-            return _complete_sign_in(user)
-        elif register_failure(user, "code"):
-            session.pop("pending_staff_id", None)
-            form.code.errors.append(_(LOCKED))
+        keys = throttle.keys_for(session.get("pending_email") or user.email)
+        wait = throttle.waiting(keys, throttle.known_device_for(user.id))
+        if wait:
+            audit.record("sign_in.throttled", "staff_user", user.id, detail="code", actor=user)
+            db.session.commit()
+            form.code.errors.append(_(WAIT, seconds=throttle.describe(wait)))
+        elif looks_like_recovery_code(form.code.data) and use_recovery_code(user, form.code.data) or verify_code(user, form.code.data):
+            return _complete_sign_in(user, keys)
         else:
+            throttle.record_failure(keys)
+            audit.record("sign_in.failed", "staff_user", user.id, detail="code", actor=user)
+            db.session.commit()
             form.code.errors.append(_("The code is not right. Check your authenticator app and enter the code it shows now"))
     return render("staff/code.html", form=form)
 
@@ -110,7 +120,12 @@ def setup_code():
             user.totp_confirmed = True
             audit.record("staff.code_set_up", "staff_user", user.id, actor=user)
             session.pop("pending_totp_secret", None)
-            return _complete_sign_in(user)
+            codes = new_recovery_codes(user)
+            response = _complete_sign_in(user, throttle.keys_for(session.get("pending_email") or user.email))
+            session["recovery_codes"] = codes  # shown once, on the next page
+            session["after_recovery_codes"] = response.location
+            response.location = url_for("staff.recovery_codes")
+            return response
         db.session.rollback()
         form.code.errors.append(_("The code is not right. Check the app shows Your Place Bradford and enter the code it shows now"))
     qr = segno.make(provisioning_uri(user, secret), error="m")
@@ -122,17 +137,33 @@ def setup_code():
     )
 
 
-def _complete_sign_in(user: StaffUser):
+def _complete_sign_in(user: StaffUser, keys: dict[str, str]):
     target = session.get("pending_next") or url_for("moderation.home")
-    user.failed_attempts = 0
-    user.locked_until = None
+    throttle.record_success(keys)
     # A fresh session id at sign-in, so an id planted before it is worthless.
     session.clear()
     session.regenerate()
     login_user(user)
     audit.record("sign_in.success", "staff_user", user.id, actor=user)
     db.session.commit()
-    return redirect(target)
+    # This browser is now known to the account: a stranger's failures elsewhere do not
+    # make it wait (portal/staff/throttle.py).
+    return throttle.remember_device(redirect(target), user.id)
+
+
+@bp.route("/recovery-codes", methods=["GET", "POST"])
+@staff
+def recovery_codes():
+    """The recovery codes, once, right after the authenticator is set up."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("staff.login"))
+    codes = session.get("recovery_codes")
+    onward = safe_next(session.get("after_recovery_codes"), url_for("moderation.home"))
+    if request.method == "POST" or not codes:
+        session.pop("recovery_codes", None)
+        session.pop("after_recovery_codes", None)
+        return redirect(onward)
+    return render("staff/recovery_codes.html", codes=codes)
 
 
 @bp.post("/logout")
@@ -147,6 +178,3 @@ def logout():
     return redirect(url_for("staff.login", signed_out="1"))
 
 
-@bp.app_context_processor
-def staff_context() -> dict:
-    return {"lockout_minutes": int(current_app.config["SIGN_IN_LOCKOUT"].total_seconds() // 60)}

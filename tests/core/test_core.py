@@ -60,10 +60,10 @@ def test_cookies_page_lists_the_language_cookie_without_a_table(client):
     page = BeautifulSoup(client.get("/cookies").data, "html.parser")
     main = page.select_one("main")
     # A table's narrow columns broke words letter by letter on a 360px phone.
-    assert not main.select("table") and len(main.select(".govuk-summary-list")) == 3
+    assert not main.select("table") and len(main.select(".govuk-summary-list")) == 4
     names = [dd.get_text(strip=True) for dt, dd in zip(main.select("dt"), main.select("dd"), strict=True)
              if dt.get_text(strip=True) == "Name"]
-    assert names == ["yp_session", "device", COOKIE]
+    assert names == ["yp_session", "device", COOKIE, "yp_staff_device"]
     language = main.select(".govuk-summary-list")[2].get_text(" ", strip=True)
     assert "remembers the language you chose" in language and "Only when you choose a language" in language
     assert COOKIE_DAYS == 365 and "1 year" in language
