@@ -8,10 +8,13 @@ report, and `flask --app portal outbox send` (safe to run from cron every minute
   minutes apart, at most an hour). A sender that dies holding a claim loses it after
   CLAIM_TIMEOUT, and the row is tried again.
 
-If the process dies after the mail server accepted a message but before the row was
-marked sent, that message is sent again after the claim times out (no outbox can avoid
-this without the mail server's help). Each message keeps the same Message-ID on every
-attempt, so mail programs can recognise the repeat.
+- Not twice after the mail server took it: the row is marked sent (with the server's
+  reply, which names its queue id) the moment the server accepts the message, before the
+  connection is closed, so a failure while saying goodbye, or a death after it, never
+  sends it again. What is left is the instant between the server's "250 accepted" and
+  that commit: a sender killed exactly then sends the message again after the claim
+  times out (no outbox can close that without the mail server's help). Each message keeps
+  the same Message-ID on every attempt, so mail programs can recognise that repeat.
 """
 
 import os
@@ -50,6 +53,8 @@ class OutboxMessage(db.Model):
     # Set while one sender holds the row, so two cron runs never send it twice.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the mail server said when it accepted the message ("250 2.0.0 Ok: queued as …").
+    server_reply: Mapped[str | None] = mapped_column(String(200))
 
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -110,7 +115,7 @@ class FileTransport:
     def __init__(self, directory: str):
         self.directory = directory
 
-    def send(self, email: EmailMessage, message: OutboxMessage) -> None:
+    def send(self, email: EmailMessage, message: OutboxMessage, accepted) -> None:
         os.makedirs(self.directory, exist_ok=True)
         stamp = as_aware(message.created_at).strftime("%Y%m%dT%H%M%S")
         name = f"{stamp}-{message.id}-{email['Message-ID'].strip('<>').split('@')[0]}.eml"
@@ -119,6 +124,17 @@ class FileTransport:
         with os.fdopen(handle, "wb") as out:
             out.write(bytes(email))
         os.replace(temporary, os.path.join(self.directory, name))
+        accepted(f"written to {name}")
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, keeping the server's reply to DATA (sendmail does not return it)."""
+
+    data_reply: tuple[int, bytes] | None = None
+
+    def data(self, msg):
+        self.data_reply = super().data(msg)
+        return self.data_reply
 
 
 class SMTPTransport:
@@ -129,13 +145,29 @@ class SMTPTransport:
         self.host, self.port, self.username, self.password = host, port, username, password
         self.use_tls, self.timeout = use_tls, timeout
 
-    def send(self, email: EmailMessage, message: OutboxMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+    def send(self, email: EmailMessage, message: OutboxMessage, accepted) -> None:
+        """Deliver, then call `accepted(reply)` before QUIT: the row is marked sent while
+        the connection is still open, so closing it can fail without a second send."""
+        server = _SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.use_tls:
                 server.starttls()
             if self.username:
                 server.login(self.username, self.password or "")
-            server.send_message(email)
+            accepted(self.deliver(server, email))
+        finally:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                server.close()
+
+    def deliver(self, server: _SMTP, email: EmailMessage) -> str:
+        """MAIL, RCPT and DATA; the server's reply to DATA (its queue id, usually)."""
+        refused = server.send_message(email)
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+        code, text = server.data_reply or (250, b"")
+        return f"{code} {text.decode(errors='replace')}".strip()[:200]
 
 
 def transport_for(app: Flask):
@@ -187,9 +219,26 @@ def send_pending(app: Flask, transport=None, now: datetime | None = None) -> int
             if not _claim(ident, now):
                 continue  # another sender has it
             message = db.session.get(OutboxMessage, ident)
+            marked = []
+
+            def accepted(reply: str | None = None, ident=ident, attempts=message.attempts) -> None:
+                # Committed at once, while the mail server's connection is still open.
+                db.session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == ident).values(
+                        sent_at=utcnow(), attempts=attempts + 1, claimed_at=None, last_error=None,
+                        server_reply=(reply or "")[:200] or None,
+                    ).execution_options(synchronize_session=False)
+                )
+                db.session.commit()
+                marked.append(ident)
+
             try:
-                transport.send(build_email(message, mail_from), message)
+                transport.send(build_email(message, mail_from), message, accepted)
             except Exception as error:  # any failure: keep the row, try later
+                if marked:  # accepted, then something failed afterwards (closing): sent all the same
+                    app.logger.warning("Outbox message %s was accepted, then: %s", ident, error)
+                    sent += 1
+                    continue
                 attempts = message.attempts + 1
                 db.session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == ident).values(
@@ -202,12 +251,8 @@ def send_pending(app: Flask, transport=None, now: datetime | None = None) -> int
                 db.session.commit()
                 app.logger.warning("Outbox message %s not sent (attempt %s): %s", ident, attempts, error)
                 continue
-            db.session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == ident).values(
-                    sent_at=utcnow(), attempts=message.attempts + 1, claimed_at=None, last_error=None,
-                ).execution_options(synchronize_session=False)
-            )
-            db.session.commit()
+            if not marked:  # a transport that never said it was accepted: count it sent now
+                accepted()
             sent += 1
         db.session.remove()
     return sent

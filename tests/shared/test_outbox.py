@@ -59,10 +59,11 @@ class Recorder:
     def __init__(self, delay=0.0):
         self.sent, self.delay, self.lock = [], delay, threading.Lock()
 
-    def send(self, message, row):
+    def send(self, message, row, accepted):
         time.sleep(self.delay)
         with self.lock:
             self.sent.append(message["To"])
+        accepted("250 recorded")
 
 
 def test_the_same_news_is_only_queued_once(app):
@@ -210,5 +211,5 @@ def test_file_transport_never_leaves_half_a_file(tmp_path):
     message = EmailMessage()
     message["Message-ID"] = "<outbox-1-answered-1@example.com>"
     message.set_content("x")
-    FileTransport(str(tmp_path)).send(message, SimpleNamespace(created_at=utcnow(), id=1))
+    FileTransport(str(tmp_path)).send(message, SimpleNamespace(created_at=utcnow(), id=1), lambda _reply: None)
     assert [p.name.endswith(".eml") for p in tmp_path.iterdir()] == [True]
