@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from portal.backup import backup_command
 from portal.extensions import db
 from portal.shared.outbox import outbox_cli
 
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(purge_sessions_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(backup_command)
 
 
 @click.command("seed-reference")

@@ -221,7 +221,7 @@ def send_pending(app: Flask, transport=None, now: datetime | None = None) -> int
             message = db.session.get(OutboxMessage, ident)
             marked = []
 
-            def accepted(reply: str | None = None, ident=ident, attempts=message.attempts) -> None:
+            def accepted(reply: str | None = None, ident=ident, attempts=message.attempts, marked=marked) -> None:
                 # Committed at once, while the mail server's connection is still open.
                 db.session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == ident).values(
