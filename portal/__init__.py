@@ -33,8 +33,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite")
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Check a pooled connection before use: after the database restarts, stale ones
+        # are replaced by themselves, with no restart of the app servers.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_recycle": 1800,
+                                                   **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     _production_settings(app)
 
+    from portal import requestlog  # first: its clock starts before any other hook
+
+    requestlog.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     # The limiter first, so a flood is refused before any other work is done for it.

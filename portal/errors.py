@@ -4,11 +4,17 @@ Each page says what happened and what to do next, in plain words. The HTTP statu
 is the response's own; the page does not show it (a number helps nobody who reads it).
 """
 
+import contextlib
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+# The database cannot be reached (restarting, failing over, locked for too long).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 # code -> (heading: what happened, what to do next). Lazy: translated when the page is shown.
 MESSAGES = {
@@ -26,6 +32,9 @@ MESSAGES = {
           _l("To keep the site safe, we have stopped this for a short time. Wait a few minutes, then try again.")),
     500: (_l("Sorry, there is a problem with the service"),
           _l("Try again later. Anything you had already sent us is safe.")),
+    503: (_l("Sorry, we cannot do that just now"),
+          _l("Please try again in a minute. Anything you had already sent us is safe. If you were sending "
+             "something, it has not been sent yet: send it again in a minute.")),
 }
 
 
@@ -57,7 +66,24 @@ def init_app(app: Flask) -> None:
             return render_error(error.code)
         return error
 
+    def database_down(error):
+        # Nothing was acknowledged (every confirmation follows a commit); the connection
+        # pool replaces broken connections itself, so the next request can just work.
+        from portal.extensions import db
+
+        with contextlib.suppress(*DATABASE_DOWN):
+            db.session.remove()
+        app.logger.warning("Database unavailable: %s", type(error).__name__)
+        page, code = render_error(503)
+        return page, code, {"Retry-After": "60"}
+
+    for kind in DATABASE_DOWN:
+        app.register_error_handler(kind, database_down)
+
     @app.errorhandler(500)
     def server_error(error):
+        # A database failure before the view ran (loading the session) arrives here.
+        if isinstance(getattr(error, "original_exception", None), DATABASE_DOWN):
+            return database_down(error.original_exception)
         # Flask has logged the traceback already; the person gets a calm page.
         return render_error(500)

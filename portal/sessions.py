@@ -14,6 +14,7 @@ from flask import Flask, Request, Response
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import DateTime, String, Text, delete, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
@@ -49,6 +50,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.rotate = False
         self.ended = False
+        # Set when the database could not be read: the request goes on (its page says
+        # "try again in a minute") and nothing about this session is written or deleted.
+        self.unavailable = False
 
     def regenerate(self) -> None:
         """Give this session a new id (at sign-in), so a planted id is worth nothing."""
@@ -82,14 +86,20 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 100:
             return ServerSession()
         table = WebSession.__table__
-        with db.engine.begin() as conn:
-            row = conn.execute(select(table).where(table.c.key == _key(token))).first()
-            if row is None:
-                return ServerSession()
-            now = utcnow()
-            if self._expired(app, row, now):
-                conn.execute(delete(table).where(table.c.key == row.key))
-                return ServerSession()
+        try:
+            with db.engine.begin() as conn:
+                row = conn.execute(select(table).where(table.c.key == _key(token))).first()
+                if row is None:
+                    return ServerSession()
+                now = utcnow()
+                if self._expired(app, row, now):
+                    conn.execute(delete(table).where(table.c.key == row.key))
+                    return ServerSession()
+        except (OperationalError, InterfaceError) as error:
+            app.logger.warning("Session not read, database unavailable: %s", type(error).__name__)
+            unavailable = ServerSession(token=token)
+            unavailable.unavailable = True
+            return unavailable
         try:
             data = self.serializer.loads(row.data)
         except ValueError:
@@ -101,6 +111,16 @@ class DatabaseSessionInterface(SessionInterface):
         # Holding it here, with more requests at once than the pool has connections, each
         # waited for a second connection that never came free.
         db.session.close()
+        if session.unavailable:
+            return
+        try:
+            self._save(app, session, response)
+        except (OperationalError, InterfaceError) as error:
+            # The database went away during this request: the page already says "try again
+            # in a minute"; the session stays as it was stored.
+            app.logger.warning("Session not saved, database unavailable: %s", type(error).__name__)
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
