@@ -20,6 +20,11 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
+    # If Redis is unreachable, count in each process's memory until it is back, rather
+    # than refusing every form post with an error (limits are looser meanwhile; /readyz
+    # says Redis is down).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     # Server-side sessions: staff get short timeouts, residents long enough to finish a form.
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
