@@ -46,8 +46,10 @@ def _device_or_address() -> str:
 ADDRESS_CEILING = "3000 per hour"
 limiter = Limiter(
     key_func=get_remote_address,
-    default_limits=[Limit("120 per minute", key_function=_device_or_address),
-                    Limit(ADDRESS_CEILING, key_function=get_remote_address)],
+    # Each Limit carries its own exemption: Flask-Limiter does not apply
+    # default_limits_exempt_when to Limit objects, and reading a page is never limited.
+    default_limits=[Limit("120 per minute", key_function=_device_or_address, exempt_when=_not_a_post),
+                    Limit(ADDRESS_CEILING, key_function=get_remote_address, exempt_when=_not_a_post)],
     default_limits_exempt_when=_not_a_post,
 )
 htmx = Htmx()

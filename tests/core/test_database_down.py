@@ -53,9 +53,9 @@ def test_postgresql_restarted_under_load_loses_nothing_and_recovers_without_an_a
     cluster = _cluster()
     if cluster is None:
         pytest.fail("pg_ctlcluster (and root) is needed to restart the local PostgreSQL for this test")
-    from tests.support.journeys import ADULT
+    from tests.support.journeys import ADULT  # the "tell us" address: /tell-us
 
-    acknowledged, statuses, stop = [], [], threading.Event()
+    acknowledged, statuses, unexpected, stop = [], [], [], threading.Event()
     with PortalServer(database_url, "database-down-test-secret-key-0123456789abcdef", tmp_path / "server.log") as server:
         import http.client
         import re
@@ -79,13 +79,16 @@ def test_postgresql_restarted_under_load_loses_nothing_and_recovers_without_an_a
                 for header, value in response.getheaders():
                     if header.lower() == "set-cookie" and value.startswith("yp_session="):
                         cookie = value.split(";")[0]
-                statuses.append(response.status)
-                assert response.status in (200, 302, 303, 503), (path, response.status, text[:300])
-                assert "Traceback" not in text
+                statuses.append((time.time(), path, response.status))
+                # 400: the session could not be saved while the database was down, so the
+                # form's token no longer matches ("Your form could not be sent", nothing
+                # saved); 429: the rate limits, counting as they should.
+                if response.status not in (200, 302, 303, 400, 429, 503) or "Traceback" in text:
+                    unexpected.append((path, response.status, text[:300]))
                 return response, text
 
             try:
-                _response, page = call("GET", f"{ADULT.prefix}/about")
+                _response, page = call("GET", f"{ADULT}/about")
                 token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
                 if token is None:
                     return
@@ -93,14 +96,14 @@ def test_postgresql_restarted_under_load_loses_nothing_and_recovers_without_an_a
                 steps = [("about", {"answer": "sharing-spaces-and-places"}), ("where", {"answer": "keighley"}),
                          ("message", {"body": f"Load message {n}: more benches in Lister Park"}), ("reply", {"email": ""})]
                 for step, answer in steps:
-                    response, _ = call("POST", f"{ADULT.prefix}/{step}", {**answer, "csrf_token": csrf})
+                    response, _ = call("POST", f"{ADULT}/{step}", {**answer, "csrf_token": csrf})
                     if response.status != 302:
                         return
-                _response, check = call("GET", f"{ADULT.prefix}/check-your-answers")
+                _response, check = call("GET", f"{ADULT}/check-your-answers")
                 draft = re.search(r'name="draft_token"[^>]*value="([^"]+)"', check)
                 if draft is None:
                     return
-                response, _ = call("POST", f"{ADULT.prefix}/check-your-answers",
+                response, _ = call("POST", f"{ADULT}/check-your-answers",
                                    {"draft_token": draft.group(1), "csrf_token": csrf})
                 if response.status == 302:
                     _response, done = call("GET", response.getheader("Location"))
@@ -117,6 +120,7 @@ def test_postgresql_restarted_under_load_loses_nothing_and_recovers_without_an_a
             while not stop.is_set():
                 n += 1
                 one_submission(n)
+                time.sleep(0.05)
 
         workers = [threading.Thread(target=load) for _ in range(4)]
         for worker in workers:
@@ -129,16 +133,20 @@ def test_postgresql_restarted_under_load_loses_nothing_and_recovers_without_an_a
         while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode != 0 and time.time() < deadline:
             time.sleep(0.5)
         count_before = len(acknowledged)
-        time.sleep(4)  # back: the same server recovers by itself
+        time.sleep(6)  # back: the same server recovers by itself
         stop.set()
         for worker in workers:
             worker.join(timeout=30)
-        assert 503 in statuses, "the load never saw the database down"
-        assert len(acknowledged) > count_before, "no submission was acknowledged after the database came back"
+        assert not unexpected, unexpected[:5]
+        back_at = time.time() - 6
+        after = [(p, st) for t, p, st in statuses if t > back_at]
+        assert 503 in {st for _t, _p, st in statuses}, "the load never saw the database down"
+        assert len(acknowledged) > count_before, ("no submission was acknowledged after the database came back",
+                                                  after[-20:], server.log()[-3000:])
         assert "Traceback" not in server.log()
 
-    db.engine.dispose()  # this process's own pooled connections died with the restart
     with app.app_context():
+        db.engine.dispose()  # this process's own pooled connections died with the restart
         from portal.feedback.models import Submission
         from portal.shared.references import parse_reference
 
