@@ -17,6 +17,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 64 * 1024  # no form here needs more; bigger bodies get a 413 page
 
     RATELIMIT_ENABLED = True
+    REQUEST_LOG_ENABLED = True  # one JSON line per request on stderr (portal/requestlog.py)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
