@@ -141,32 +141,36 @@ def inputs_for(seat_pool: str, characteristic: str) -> dict:
 
 
 def hold_draw(seat_pool: str, characteristic: str, actor, seed: str | None = None) -> Draw:
-    """Run a draw for a pool's open seats, store it, and shortlist the people picked."""
-    from portal.advisory.services import move
-
-    inputs = inputs_for(seat_pool, characteristic)
-    if inputs["seats"] == 0 or len(inputs["candidates"]) <= inputs["seats"]:
-        raise NotNeeded(seat_pool)
-    seed = seed or secrets.token_hex(16)
-    result = run(inputs, seed)
-    draw = Draw(seat_pool=seat_pool, characteristic=characteristic, seats=inputs["seats"], seed=seed,
-                method=METHOD, inputs=json.dumps(inputs, sort_keys=True), result=json.dumps(result, sort_keys=True),
-                created_by_id=actor.id if actor else None)
-    db.session.add(draw)
-    db.session.flush()
+    """Run a draw for a pool's open seats, store it, and shortlist the people picked: one
+    transaction under the seat lock, so a second draw at the same moment (a double click)
+    waits, then sees these people shortlisted and their seats kept."""
+    from portal.advisory import services
     from portal.staff import audit
 
-    audit.record("advisory.draw", "draw", draw.id, after={"seed": seed, "picked": result["picked"]}, actor=actor)
-    draw_id = draw.id
-    db.session.commit()
-    for application_id in result["picked"]:
-        application = db.session.get(Application, application_id)
-        application.draw_id = draw_id
-        if application.stage != "shortlisted":
-            move(application, "shortlisted", actor, note=f"picked in draw {draw_id}")
-        else:
-            db.session.commit()
-    return db.session.get(Draw, draw_id)
+    try:
+        seats.take_lock()
+        inputs = inputs_for(seat_pool, characteristic)
+        if inputs["seats"] == 0 or len(inputs["candidates"]) <= inputs["seats"]:
+            raise NotNeeded(seat_pool)
+        seed = seed or secrets.token_hex(16)
+        result = run(inputs, seed)
+        draw = Draw(seat_pool=seat_pool, characteristic=characteristic, seats=inputs["seats"], seed=seed,
+                    method=METHOD, inputs=json.dumps(inputs, sort_keys=True),
+                    result=json.dumps(result, sort_keys=True), created_by_id=actor.id if actor else None)
+        db.session.add(draw)
+        db.session.flush()
+        audit.record("advisory.draw", "draw", draw.id, after={"seed": seed, "picked": result["picked"]}, actor=actor)
+        now = utcnow()
+        for application_id in result["picked"]:
+            application = db.session.get(Application, application_id)
+            application.draw_id = draw.id
+            if application.stage != "shortlisted":
+                services.shortlist_drawn(application, draw.id, actor, now)
+        db.session.commit()
+        return draw
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def rerun(draw: Draw) -> bool:

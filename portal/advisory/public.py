@@ -289,7 +289,7 @@ def apply_confirmation():
     categories = application.safeguarding_categories.split(",") if application.safeguarding_categories else []
     return render("advisory/apply_confirmation.html", application=application,
                   reference=application.display_reference, pool_name=services.pool_name(application.seat_pool),
-                  help_items=help_for(categories, "adult"), tel_href=tel_href,
+                  help_items=help_for(categories, application.audience), tel_href=tel_href,
                   track_url=url_if_served("feedback.track", reference=application.display_reference))
 
 
@@ -391,7 +391,7 @@ def offer(token: str):
     form = AnswerForm()
     try:
         link = services.read_link(token, "offer")
-        if link.application.stage != "offered" or link.application.is_held:
+        if link.application.stage != "offered" or link.application.is_held or link.application.status == "hidden":
             raise services.LinkProblem("gone")
         if as_aware(link.application.offer_expires_at) <= utcnow():
             raise services.LinkProblem("expired")

@@ -133,7 +133,9 @@ def apply(draft: dict, language: str = "en") -> Applied:
     concerns = find_concerns("\n".join(draft.get(key) or "" for key in ("why", "bring", "access", "declaration")))
     for _attempt in range(5):
         application = Application(
-            reference=new_reference(), draft_token=token, audience="adult", language=language, area_id=area_id,
+            # 16 and 17-year-olds are young people: the safeguarding help and queue say so.
+            reference=new_reference(), draft_token=token, audience="young_person" if draft["age_band"] == "16_17"
+            else "adult", language=language, area_id=area_id,
             name=draft["name"], email=draft.get("email") or None, phone=draft.get("phone") or None,
             age_band=draft["age_band"], seat_pool=route, why=draft["why"][:TEXT_MAX], bring=draft["bring"][:TEXT_MAX],
             interests=",".join(draft.get("interests") or []), availability=",".join(draft.get("availability") or []),
@@ -194,9 +196,17 @@ def track_view(application: Application) -> dict:
 
 
 def allowed_moves(application: Application) -> tuple[str, ...]:
-    if application.is_held:
-        return ()  # the safeguarding lead looks first
-    return MOVES[application.stage]
+    if application.is_held or application.status == "hidden":
+        return ()  # the safeguarding lead looks first; a hidden one is restored first
+    moves = MOVES[application.stage]
+    if application.stage == "offered" and offer_expired(application):
+        moves = ("offered", *moves)  # a new offer, with a new link
+    return moves
+
+
+def offer_expired(application: Application, now: datetime | None = None) -> bool:
+    return (application.stage == "offered" and application.offer_expires_at is not None
+            and as_aware(application.offer_expires_at) <= (now or utcnow()))
 
 
 def _snapshot(application: Application) -> dict:
@@ -253,6 +263,15 @@ def move(application: Application, stage: str, actor=None, note: str = "", now: 
     except Exception:
         db.session.rollback()
         raise
+
+
+def shortlist_drawn(application: Application, draw_id: int, actor, now: datetime) -> None:
+    """A person a draw picked: shortlisted, audited and told, in the draw's transaction."""
+    before = _snapshot(application)
+    _set_stage(application, "shortlisted", now)
+    audit.record("advisory.shortlisted", "application", application.id, before=before,
+                 after=_snapshot(application), detail=f"picked in draw {draw_id}", actor=actor)
+    _email_stage(application)
 
 
 def waiting_list(seat_pool: str) -> list[Application]:
@@ -362,8 +381,8 @@ def answer_offer(token: str, accept: bool, now: datetime | None = None) -> Appli
         if accept:
             seats.claim_seat(application, now)
         _use(link, now)
-        if application.stage != "offered" or application.is_held:
-            raise LinkProblem("gone")  # withdrawn, or held for the safeguarding lead
+        if application.stage != "offered" or application.is_held or application.status == "hidden":
+            raise LinkProblem("gone")  # withdrawn, held for the safeguarding lead, or hidden
         if as_aware(application.offer_expires_at) <= now:
             raise LinkProblem("expired")
         before = _snapshot(application)
@@ -585,8 +604,8 @@ def _email_stage(application: Application) -> None:
     if not application.email:
         return
     reference, stage = application.display_reference, application.stage
-    pool = pool_name(application.seat_pool)
     with force_locale(application.language or "en"):
+        pool = pool_name(application.seat_pool)  # in the applicant's language too
         hello = [_("Hello %(name)s,", name=application.name), ""]
         track = ["", _("See where your application is at any time:"), public_url(f"/track/{reference}")]
         if stage == "offered":

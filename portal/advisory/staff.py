@@ -48,6 +48,7 @@ from portal.shared.fragments import render
 from portal.shared.pages import staff
 from portal.shared.redirects import safe_next
 from portal.shared.text import clean_text
+from portal.staff import audit
 from portal.staff.auth import role_required
 from portal.staff.models import StaffUser
 from portal.timeutil import as_aware, uk_today, utcnow
@@ -309,10 +310,12 @@ def staff_pool(pool: str):
     now = utcnow()
     offers = services.applications(pool, "offered")
     waiting = services.waiting_list(pool)
-    # The first who can be offered a seat (one held for the safeguarding lead cannot).
-    next_up = next((person for person in waiting if not person.is_held), None) if found.open else None
     hopeful = services.hopeful(pool)
     drawn_waiting = services.drawn_not_offered(pool)
+    # The first who can be offered a seat (one held for the safeguarding lead cannot), if a
+    # seat is open that a draw has not kept for someone it picked.
+    next_up = (next((person for person in waiting if not person.is_held), None)
+               if found.open - drawn_waiting > 0 else None)
     free = max(0, found.open - drawn_waiting)  # seats a new draw could fill
     counts = services.stage_counts()
     return render(
@@ -388,6 +391,7 @@ def staff_draw_show(draw_id: int):
         "advisory/staff/draw.html", draw=held, inputs=inputs, steps=steps, runner=runner,
         characteristic=_(reference.label) if reference else held.characteristic,
         pool_name=services.pool_name(held.seat_pool), candidates=len(inputs["candidates"]),
+        picked_people=sorted(people.values(), key=lambda person: person.reference),
         group=[{"label": label(key), "count": texts[key],
                 "share": _percent(shares[key]) if key in shares else _("no figure")} for key in keys],
         group_size=sum(counts.values()), small=SMALL,
@@ -453,7 +457,10 @@ def staff_declaration_links():
 def staff_members_csv():
     """The members for the programme team: never equality answers or access needs."""
     name = f"advisory-group-members-{uk_today().isoformat()}.csv"
-    return Response(services.members_csv(), content_type="text/csv; charset=utf-8",
+    body = services.members_csv()
+    audit.record("advisory.members_csv", after={"rows": max(0, body.count("\n") - 1)})
+    db.session.commit()
+    return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 

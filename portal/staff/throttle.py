@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select, update
 
 from portal.extensions import db
 from portal.staff.models import SignInThrottle
@@ -86,22 +86,30 @@ def waiting(keys: dict[str, str], known_device: bool, now: datetime | None = Non
 
 
 def record_failure(keys: dict[str, str], now: datetime | None = None) -> None:
-    """Count a failure under each key and set its wait (the caller commits)."""
+    """Count a failure under each key and set its wait (the caller commits).
+
+    One INSERT … ON CONFLICT DO UPDATE per key, so failures arriving at the same moment
+    are all counted and two first failures never collide on the key.
+    """
     now = now or utcnow()
     rules = _rules()
-    existing = {row.key: row for row in
-                db.session.scalars(select(SignInThrottle).where(SignInThrottle.key.in_(list(keys.values()))))}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = SignInThrottle.__table__
+    stale = now - FORGET_AFTER
     for kind, key in keys.items():
-        row = existing.get(key)
-        if row is None:
-            row = SignInThrottle(key=key, failures=0)
-            db.session.add(row)
-        elif as_aware(row.updated_at) < now - FORGET_AFTER:
-            row.failures = 0
-        row.failures += 1
-        row.updated_at = now
-        wait = wait_for(row.failures, rules[kind])
-        row.blocked_until = now + wait if wait else None
+        statement = insert(table).values(key=key, failures=1, blocked_until=None, updated_at=now)
+        statement = statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"failures": case((table.c.updated_at < stale, 1), else_=table.c.failures + 1), "updated_at": now},
+        ).returning(table.c.failures)
+        failures = db.session.execute(statement).scalar_one()
+        wait = wait_for(failures, rules[kind])
+        if wait:
+            db.session.execute(update(table).where(table.c.key == key).values(blocked_until=now + wait))
 
 
 def record_success(keys: dict[str, str]) -> None:

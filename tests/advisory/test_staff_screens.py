@@ -362,11 +362,18 @@ def test_a_fair_draw_is_held_explained_step_by_step_and_checked(app, moderator):
     steps = [li.get_text(" ", strip=True) for li in BeautifulSoup(page.get_data(as_text=True), "html.parser")
              .select("#draw-steps li")]
     assert len(steps) == 5 and steps[0].startswith("Seat 1: “") and "was furthest below its share of the district" \
-        in steps[0] and "at random from" in steps[0]
+        in steps[0] and "One person was picked at random from" in steps[0]
     with app.app_context():
         references = {a.id: a.display_reference for a in db.session.scalars(select(Application))}
-    assert [next(ref for i, ref in references.items() if ref in step) for step in steps] == \
-        [references[i] for i in picked]
+    # The steps name nobody (a step's answer and its person together would tell that person's
+    # answer); the people picked are listed apart, in order of reference.
+    assert not any(ref in step for step in steps for ref in references.values())
+    listed = [li.get_text(strip=True) for li in BeautifulSoup(page.get_data(as_text=True), "html.parser")
+              .select("#draw-picked li")]
+    with app.app_context():
+        in_order = [a.display_reference for a in sorted((db.session.get(Application, i) for i in picked),
+                                                        key=lambda a: a.reference)]
+    assert listed == in_order
     assert sorted(stage_of(app, i) for i in ids) == ["shortlisted"] * 5 + ["submitted"] * 2
 
     text = main_text(follow(moderator, post_form(moderator, f"{BASE}/draws/{draw_id}/check")))

@@ -272,8 +272,10 @@ def test_the_warning_itself_passes_the_checks(app, page, html_checker, make_staf
     support(page, first)
     _pause(page)
     page.set_viewport_size({"width": 320, "height": 740})  # first: resizing would count as a touch
+    page.wait_for_timeout(500)  # real time: any scroll the resize causes arrives now, not later
     page.evaluate("document.querySelector('[data-yp-idle]').dataset.ypIdleReset = '100000'")
     page.keyboard.press("Shift")  # a touch: the timers start again with the far-off reset
+    page.wait_for_timeout(200)
     page.clock.fast_forward("01:41")
     expect(page.get_by_role("alert").filter(has_text="This screen will clear")).to_be_visible()
     page.clock.resume()
