@@ -41,6 +41,20 @@ def test_migrations_and_models_describe_the_same_schema(make_app, empty_database
     assert differences == []
 
 
+def test_every_migration_goes_down_to_an_empty_database_and_up_again(make_app, empty_database):
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            left = [name for name in db.inspect(connection).get_table_names() if name != "alembic_version"]
+        assert left == []
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
 def test_feedback_moves_to_its_moderation_record_and_back(make_app, empty_database):
     app = make_app(SQLALCHEMY_DATABASE_URI=empty_database)
     with app.app_context():
