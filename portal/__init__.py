@@ -12,7 +12,7 @@ from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
 # Set up in this order: each registers its blueprint and what it adds to core (home page
 # cards and sections, navigation, reference and demo data), and their kinds of item.
 CAPABILITIES = ("portal.core", "portal.staff", "portal.feedback", "portal.moderation", "portal.responses",
-                "portal.ideas", "portal.advisory")
+                "portal.ideas", "portal.advisory", "portal.admin")
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -1,0 +1,1 @@
+"""Staff accounts for admins. (Being built.)"""

@@ -1,0 +1,1 @@
+"""Themes, areas and settings for admins. (Being built.)"""
