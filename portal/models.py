@@ -23,4 +23,4 @@ from portal.moderation.models import (  # noqa: F401
 from portal.responses.models import Response, ResponseUpdate  # noqa: F401
 from portal.sessions import WebSession  # noqa: F401
 from portal.shared.outbox import OutboxMessage  # noqa: F401
-from portal.staff.models import AuditEvent, StaffUser  # noqa: F401
+from portal.staff.models import AuditEvent, StaffInvitation, StaffUser  # noqa: F401
