@@ -22,5 +22,6 @@ from portal.moderation.models import (  # noqa: F401
 )
 from portal.responses.models import Response, ResponseUpdate  # noqa: F401
 from portal.sessions import WebSession  # noqa: F401
+from portal.shared.equality_totals import EqualityTotal  # noqa: F401
 from portal.shared.outbox import OutboxMessage  # noqa: F401
 from portal.staff.models import AuditEvent, StaffInvitation, StaffUser  # noqa: F401

@@ -11,6 +11,8 @@ from portal.admin import accounts, reference, rights  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from portal.admin import cli, mail_data
+    from portal.core import retention
     from portal.core.contributions import StaffLink, contribute
     from portal.i18n import N_
 
@@ -26,3 +28,5 @@ def init_app(app: Flask) -> None:
                       N_("Find, export or erase everything held about a reference or an email address."), ("admin",), 93),
         ],
     )
+    retention.contribute(app, rules=mail_data.RULES, sources=mail_data.SOURCES)
+    cli.init_app(app)

@@ -6,7 +6,7 @@ from flask import Response, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from portal.core import bp
+from portal.core import bp, retention
 from portal.core.services import home_page_data
 from portal.extensions import db, limiter
 from portal.shared.fragments import render
@@ -36,21 +36,21 @@ def accessibility():
 @bp.get("/privacy")
 def privacy():
     """Privacy notice, with a plain version for young people."""
-    return render("core/privacy.html")
+    return render("core/privacy.html", periods=retention.stated_periods())
 
 
 @bp.get("/young-people/privacy")
 def young_people_privacy():
     """The privacy notice for young people, in their own words (ICO Children's Code,
     standard 4). Its periods are the privacy notice's: the two must always agree."""
-    return render("core/young_people_privacy.html")
+    return render("core/young_people_privacy.html", periods=retention.stated_periods())
 
 
 @bp.get("/childrens-code")
 def childrens_code():
     """How the portal follows each of the ICO Children's Code's 15 standards, in order."""
     return render("core/childrens_code.html", young_people_url=url_if_served("feedback.young_people"),
-                  track_url=url_if_served("feedback.track_form"))
+                  track_url=url_if_served("feedback.track_form"), periods=retention.stated_periods())
 
 
 @bp.get("/cookies")

@@ -9,7 +9,9 @@ from portal.feedback import kind, public  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    from portal.core import retention
     from portal.core.contributions import HomeCard, contribute
+    from portal.feedback import retention as feedback_retention
     from portal.feedback.demo import seed_demo_feedback
     from portal.i18n import N_
 
@@ -29,3 +31,4 @@ def init_app(app: Flask) -> None:
                     (40, N_("Track your feedback"), "feedback.track_form")],
         demo_seeder=("submissions", seed_demo_feedback),
     )
+    retention.contribute(app, rules=feedback_retention.RULES, sources=feedback_retention.SOURCES)

@@ -11,9 +11,11 @@ from portal.ideas import events, kind, public, results_staff, staff  # noqa: E40
 
 
 def init_app(app: Flask) -> None:
+    from portal.core import retention
     from portal.core.contributions import HomeCard, PageSection, StaffLink, contribute
     from portal.core.models import ordered_themes
     from portal.i18n import N_
+    from portal.ideas import retention as ideas_retention
     from portal.ideas.demo import seed_demo_ideas
 
     app.register_blueprint(bp)
@@ -39,3 +41,4 @@ def init_app(app: Flask) -> None:
         ],
         demo_seeder=("ideas", seed_demo_ideas),
     )
+    retention.contribute(app, rules=ideas_retention.RULES, sources=ideas_retention.SOURCES)
