@@ -50,6 +50,8 @@ class ResponseUpdate(db.Model):
     """Each published change to a response, kept and shown with its date."""
 
     __tablename__ = "response_update"
+    # A term's updates are one range of this index: the termly report's pages and figures.
+    __table_args__ = (Index("ix_response_update_published", "published_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), index=True)
@@ -59,3 +61,6 @@ class ResponseUpdate(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    # Loaded only when asked for (the termly report joins it in its one query).
+    response: Mapped[Response] = relationship(lazy="raise", viewonly=True)

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from flask import abort, make_response, request
+from flask import Response as HttpResponse
+from flask import abort, make_response, request, stream_with_context, url_for
 from sqlalchemy import func, select
 
 from portal.core.models import ordered_areas, ordered_themes
@@ -11,7 +12,9 @@ from portal.i18n import current_language
 from portal.responses import bp
 from portal.responses.feed import build_feed
 from portal.responses.figures import term_figures
-from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
+from portal.responses.models import RESPONSE_STATUSES, Response
+from portal.responses.reports import ReportFilters, report_page, report_summary
+from portal.responses.reports import report_csv as report_csv_rows
 from portal.responses.services import (
     AUDIENCE_FILTERS,
     FIRST_PUBLISHED,
@@ -27,6 +30,13 @@ from portal.shared.links import public_base_url
 from portal.timeutil import UK, as_aware, uk_today
 
 PUBLIC_CACHE = "public, max-age=60"
+# The GOV.UK tag colour of each status (planned: the default blue).
+STATUS_TAGS = {"done": " govuk-tag--green", "not_taken_forward": " govuk-tag--grey", "in_progress": " govuk-tag--turquoise"}
+
+
+def _statuses() -> dict[str, str]:
+    """The statuses in the page's language, translated once for the page, not per item."""
+    return {key: str(label) for key, label in RESPONSE_STATUSES.items()}
 
 
 def _public(response):
@@ -70,7 +80,8 @@ def index():
         filters=filters,
         themes=themes,
         areas=areas,
-        statuses=RESPONSE_STATUSES,
+        statuses=_statuses(),
+        status_tags=STATUS_TAGS,
         audiences=AUDIENCE_FILTERS,
         term=term,
         figures=figures,
@@ -99,61 +110,79 @@ def show(response_id: int):
     ))
 
 
-@bp.get("/you-said-we-did/<int(fixed_digits=4):year>-<int(fixed_digits=2):month>")
-def report(year: int, month: int):
-    """A termly report (March, July, December): all published or updated that term."""
+def _report_term(year: int, month: int, today: date) -> tuple[Term, Term]:
+    """(the term, the first term with a report), or a 404 for a term with no report:
+    not a report month, in the future, or before anything was published."""
     if month not in REPORT_MONTHS or not 2000 <= year <= 2100:
         abort(404)
     term = Term(year, month)
-    today = uk_today()
     if term.first_day > today:
         abort(404)
     first = _first_report_term(today)
     if term < first:  # before anything was published: no report, and no link to one
         abort(404)
+    return term, first
+
+
+@bp.get("/you-said-we-did/<int(fixed_digits=4):year>-<int(fixed_digits=2):month>")
+def report(year: int, month: int):
+    """A termly report (March, July, December): the term's figures and answers by topic,
+    then its updates twenty at a time (keyset pages, optionally one topic), and the whole
+    report as a CSV file. Its time and weight do not grow with the term."""
+    today = uk_today()
+    term, first = _report_term(year, month, today)
     if request.cookies:  # a signed-in person's page may carry a message for them alone
         return _public(_render_report(term, today, first))
-    # Every visitor without a cookie sees the same report in their language: render it
-    # once a minute for each language.
-    key = ("report", str(db.engine.url), term, today, first, current_language().code)
-    page = cache.get_or_set(key, lambda: _render_report(term, today, first))
-    return _public(page)
+    # Every visitor without a cookie sees the same page in their language: render each
+    # page once a minute for each language (this process; at most 500 pages are kept).
+    args = tuple(sorted(request.args.items()))
+    key = ("report", str(db.engine.url), term, today, first, current_language().code, args)
+    return _public(cache.get_or_set(key, lambda: _render_report(term, today, first)))
 
 
-def _render_report(term: Term, today, first: Term) -> str:
-    rows = db.session.execute(
-        select(ResponseUpdate, Response)
-        .join(Response, Response.id == ResponseUpdate.response_id)
-        .where(Response.state == "published", ResponseUpdate.published_at >= term.start, ResponseUpdate.published_at < term.end)
-        .order_by(ResponseUpdate.published_at, ResponseUpdate.id)
-    ).unique().all()
-    # Each answer once, as it stood at its last update in the term.
-    latest: dict[int, tuple] = {}
-    for update, response in rows:
-        latest[response.id] = (update, response)
+def _render_report(term: Term, today: date, first: Term) -> str:
     themes = ordered_themes()
-    groups = []
-    for theme in [*themes, None]:
-        items = [(u, r) for u, r in latest.values() if (r.theme_id == (theme.id if theme else None))]
-        if items:
-            groups.append((theme, sorted(items, key=lambda pair: (pair[1].published_at, pair[1].id))))
+    filters = ReportFilters.read(request.args, [t.slug for t in themes])
+    page = report_page(term, filters, {t.slug: t.id for t in themes})
+    if filters.is_paged and not page.items:
+        abort(404)  # a cursor past the end of the term, or made up: no such page
+    summary = report_summary(term)
     figures, total = term_figures(term)
+    theme_names = {t.id: t.local_name for t in themes}
     return render(
         "responses/report.html",
         term=term,
-        groups=groups,
-        count=len(latest),
-        new_count=sum(1 for _, r in latest.values() if term.start <= as_aware(r.published_at) < term.end),
+        themes=themes,
+        filters=filters,
+        updates=page.items,
+        later=page.next_cursor,
+        earlier=page.previous_cursor,
+        summary=summary,
+        theme_slugs={t.id: t.slug for t in themes},
         first_note=FIRST_PUBLISHED,
         figures=figures,
         total=total,
-        theme_names={t.id: t.local_name for t in themes},
-        statuses=RESPONSE_STATUSES,
+        theme_names=theme_names,
+        statuses=_statuses(),
+        status_tags=STATUS_TAGS,
         in_progress=term.last_day >= today,
         today=today,
+        answer_href=url_for("responses.show", response_id=0)[:-1],
         previous=term.previous if term.previous >= first else None,
         following=term.following if term.following.first_day <= today else None,
     )
+
+
+@bp.get("/you-said-we-did/<int(fixed_digits=4):year>-<int(fixed_digits=2):month>.csv")
+def report_csv(year: int, month: int):
+    """The whole termly report, every update, as a CSV file, streamed as it is read."""
+    term, _first = _report_term(year, month, uk_today())
+    theme_names = {t.id: t.local_name for t in ordered_themes()}
+    answer_url = public_base_url() + url_for("responses.show", response_id=0)[:-1]
+    body = stream_with_context(report_csv_rows(term, theme_names, answer_url))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="you-said-we-did-{term.slug}.csv"'})
+    return _public(response)
 
 
 @bp.get("/you-said-we-did/feed.atom")
