@@ -143,8 +143,8 @@ def report(year: int, month: int):
 def _render_report(term: Term, today: date, first: Term) -> str:
     themes = ordered_themes()
     filters = ReportFilters.read(request.args, [t.slug for t in themes])
-    page = report_page(term, filters, {t.slug: t.id for t in themes})
-    if filters.is_paged and not page.items:
+    page, paged = report_page(term, filters, {t.slug: t.id for t in themes})
+    if paged and not page.items:
         abort(404)  # a cursor past the end of the term, or made up: no such page
     summary = report_summary(term)
     figures, total = term_figures(term)

@@ -29,7 +29,7 @@ from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
 from portal.responses.services import FIRST_PUBLISHED
 from portal.responses.terms import Term
 from portal.shared import cache
-from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page
+from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page, parse_cursor
 from portal.timeutil import UK, as_aware, uk_today
 
 REPORT_PAGE_SIZE = 20
@@ -113,11 +113,14 @@ def _updates_in(term: Term, theme_id: int | None = None):
     return statement
 
 
-def report_page(term: Term, filters: ReportFilters, theme_ids: dict, page_size: int = REPORT_PAGE_SIZE) -> Page:
-    """One page of the term's updates, oldest first. A cursor that is not one gives the
-    first page (keyset_page ignores it)."""
-    return keyset_page(db.session, _updates_in(term, theme_ids.get(filters.theme)), REPORT_KEY,
-                       forward_from=filters.after, back_from=filters.before, ascending=True, page_size=page_size)
+def report_page(term: Term, filters: ReportFilters, theme_ids: dict,
+                page_size: int = REPORT_PAGE_SIZE) -> tuple[Page, bool]:
+    """(one page of the term's updates, oldest first; whether it was asked for by a cursor).
+    A cursor that is not one (a link typed or cut short) is dropped: the first page."""
+    after, before = (text if text and parse_cursor(text, REPORT_KEY) else "" for text in (filters.after, filters.before))
+    page = keyset_page(db.session, _updates_in(term, theme_ids.get(filters.theme)), REPORT_KEY,
+                       forward_from=after, back_from=before, ascending=True, page_size=page_size)
+    return page, bool(after or before)
 
 
 # ---- the full report as a CSV file ---------------------------------------------------------
