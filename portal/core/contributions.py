@@ -1,6 +1,6 @@
 """What each capability adds to pages and parts it does not own: cards and sections on
-the home page (or another capability's page), links in the navigation, reference data
-and demo data.
+the home page (or another capability's page), links in the navigation, reference data,
+settings and demo data.
 
 Core imports no capability. Each capability's `init_app` calls `contribute(app, ...)`,
 and core reads what was contributed, in the order the capabilities were set up.
@@ -56,6 +56,7 @@ class Contributions:
     staff_links: list[StaffLink] = field(default_factory=list)
     reference_seeders: list[Callable[[], None]] = field(default_factory=list)
     demo_seeders: list[tuple[str, Callable[[int], int]]] = field(default_factory=list)  # (what, seed) -> how many
+    settings: list = field(default_factory=list)  # portal.core.settings.SettingSpec
 
 
 def contributions(app: Flask | None = None) -> Contributions:
@@ -78,6 +79,7 @@ def contribute(
     staff_links: list[StaffLink] = (),
     reference_seeder: Callable[[], None] | None = None,
     demo_seeder: tuple[str, Callable[[int], int]] | None = None,
+    settings: list = (),
 ) -> None:
     found = contributions(app)
     found.home_cards.extend(home_cards)
@@ -89,3 +91,4 @@ def contribute(
         found.reference_seeders.append(reference_seeder)
     if demo_seeder:
         found.demo_seeders.append(demo_seeder)
+    found.settings.extend(settings)
