@@ -29,8 +29,8 @@ def rights():
     form = SearchForm(request.args)
     query = _searched(form)
     found = service.audited_find(query) if query else None
-    status = 400 if form.errors else 200
-    return render("admin/rights.html", form=form, found=found), status
+    # Errors are shown on the page with a 200, as on every other form here.
+    return render("admin/rights.html", form=form, found=found)
 
 
 @bp.get("/rights/export.json")
@@ -72,19 +72,23 @@ def rights_erase():
         search = SearchForm(request.args)
         query = _searched(search)
         if query is None:
-            return render("admin/rights.html", form=search, found=None), 400
+            return render("admin/rights.html", form=search, found=None)
         return render("admin/rights_erase.html", form=form, found=service.find(query))
-    query = service.parse(form.q.data) if form.q.validate(form) else None
-    if query is None:
-        return redirect(url_for("admin.rights"))
+    search = SearchForm(q=form.q.data)
+    if not search.validate():
+        return render("admin/rights.html", form=search, found=None)
+    query = service.parse(form.q.data)
     found = service.find(query)
     if not form.validate():
-        return render("admin/rights_erase.html", form=form, found=found), 400
+        return render("admin/rights_erase.html", form=form, found=found)
     try:
         counts = service.erase(query, form.reason.data)
     except service.EraseError as error:
         form.reason.errors = [_(str(error))]
-        return render("admin/rights_erase.html", form=form, found=found), 400
-    flash(_("Erased: %(what)s. The audit log records that this was done, and why.",
-            what=", ".join(f"{n} {what}" for what, n in counts.items())), "success")
+        return render("admin/rights_erase.html", form=form, found=found)
+    if counts:
+        flash(_("Erased: %(what)s. The audit log records that this was done, and why.",
+                what=", ".join(f"{n} {what}" for what, n in counts.items())), "success")
+    else:
+        flash(_("Nothing more to erase: what is left holds nothing about the person."), "success")
     return redirect(url_for("admin.rights", q=query.shown))
