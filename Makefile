@@ -64,5 +64,9 @@ quick: install ## The tests without a browser (pytest -m "not browser")
 assets: node_modules/.installed ## Rebuild the committed CSS and JavaScript (needs Node)
 	$(PYTHON) scripts/build_assets.py
 
+.PHONY: bench
+bench: install translations ## Measure the portal at district scale with gunicorn and wrk; writes docs/benchmarks.md
+	$(BIN)/python scripts/bench/bench.py
+
 clean: ## Remove the virtualenv, node_modules and the local database
 	rm -rf $(VENV) node_modules instance/portal.sqlite*
