@@ -21,6 +21,7 @@ from flask import Flask, current_app
 from sqlalchemy import text
 
 from portal.extensions import db
+from portal.i18n import N_
 from portal.shared import devices
 from portal.shared.references import format_reference, parse_reference
 from portal.timeutil import utcnow
@@ -174,16 +175,16 @@ def parse_query(typed: str | None) -> Query:
     """A reference (BD-7K3Q-94MD, any case or spacing) or an email address, or QueryError."""
     typed = (typed or "").strip()
     if not typed:
-        raise QueryError("Enter a reference number or an email address")
+        raise QueryError(N_("Enter a reference number or an email address"))
     if len(typed) > 254:
-        raise QueryError("Enter a reference number or an email address of 254 characters or fewer")
+        raise QueryError(N_("Enter a reference number or an email address of 254 characters or fewer"))
     if "@" in typed:
         if not EMAIL.match(typed):
-            raise QueryError("Enter an email address in the correct format, like name@example.com")
+            raise QueryError(N_("Enter an email address in the correct format, like name@example.com"))
         return Query("email", typed.lower())
     reference = parse_reference(typed)
     if reference is None:
-        raise QueryError("Enter a reference number in the correct format, like BD-7K3Q-94MD")
+        raise QueryError(N_("Enter a reference number in the correct format, like BD-7K3Q-94MD"))
     return Query("reference", reference)
 
 
