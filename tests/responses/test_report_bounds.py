@@ -188,12 +188,12 @@ def test_the_csv_has_every_update_of_the_term_with_its_columns_and_no_formulas(a
     term = current_term()
     ids = fill_term(app, 45)
     with app.app_context():
+        nasty = db.session.scalar(select(func.max(Response.id))) + 1  # ids given: PostgreSQL's sequence is behind
         db.session.execute(insert(Response), [{
-            "theme_id": None, "you_said": "=HYPERLINK(\"http://evil.example\",\"click\")", "we_did": "+1+1",
+            "id": nasty, "theme_id": None, "you_said": "=HYPERLINK(\"http://evil.example\",\"click\")", "we_did": "+1+1",
             "status": "not_taken_forward", "reason": "@SUM(A1:A9)", "responsible": "-Team",
             "action_date": datetime.now(UTC).date(), "answers_young_people": False, "answers_adults": True,
             "state": "published", "published_at": datetime.now(UTC) - timedelta(minutes=1)}])
-        nasty = db.session.scalar(select(func.max(Response.id)))
         db.session.execute(insert(ResponseUpdate), [{
             "response_id": nasty, "published_at": datetime.now(UTC) - timedelta(minutes=1),
             "status": "not_taken_forward", "we_did": "+1+1", "reason": "@SUM(A1:A9)", "note": "=cmd|' /C calc'!A0"}])
