@@ -57,11 +57,10 @@ class Defaults:
     # Required in production; in development links follow the address being served.
     PUBLIC_BASE_URL = None
 
-    # The People's Advisory Group: 32 seats, 5 for each area's residents, the rest (7)
-    # for the Equalities Forum; members serve two-year terms.
-    ADVISORY_GROUP_SIZE = 32
-    ADVISORY_SEATS_PER_AREA = 5
-    ADVISORY_TERM_YEARS = 2
+    # The People's Advisory Group's sizes (32 seats, 5 for each area, two-year terms) are
+    # settings an admin changes on the settings screen (portal/advisory/seats.py). Set
+    # ADVISORY_GROUP_SIZE, ADVISORY_SEATS_PER_AREA or ADVISORY_TERM_YEARS in the instance
+    # configuration only to fix them there.
 
 
 ENV_KEYS = {

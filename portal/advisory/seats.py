@@ -17,13 +17,14 @@ sees the first's seat.
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.advisory.models import EQUALITIES_FORUM, Application, SeatLock
 from portal.core.models import ordered_areas
+from portal.core.settings import SettingSpec, setting_value
 from portal.extensions import db
+from portal.i18n import N_
 from portal.timeutil import utcnow
 
 
@@ -54,11 +55,52 @@ class Pool:
 
 
 def group_size() -> int:
-    return int(current_app.config.get("ADVISORY_GROUP_SIZE", 32))
+    return setting_value("advisory_group_size")
 
 
 def seats_per_area() -> int:
-    return int(current_app.config.get("ADVISORY_SEATS_PER_AREA", 5))
+    return setting_value("advisory_seats_per_area")
+
+
+def term_years() -> int:
+    return setting_value("advisory_term_years")
+
+
+def _group_size_problem(value: int) -> str | None:
+    """Refused if the group would be smaller than the seats already held, or than the
+    areas' own seats."""
+    held = sum(pool.held for pool in pools())
+    if value < held:
+        return f"{held} seats are held by members or outstanding offers, so the group cannot be smaller than {held}"
+    area_seats = seats_per_area() * len(ordered_areas())
+    if value < area_seats:
+        return (f"The areas' seats add up to {area_seats}, so the group cannot be smaller than that. "
+                "Lower the seats for each area first")
+    return None
+
+
+def _seats_per_area_problem(value: int) -> str | None:
+    area_pools = [pool for pool in pools() if pool.key != EQUALITIES_FORUM]
+    busiest = max(area_pools, key=lambda pool: pool.held, default=None)
+    if busiest and value < busiest.held:
+        return (f"{busiest.held} seats in {busiest.name} are held by members or outstanding offers, "
+                f"so each area needs at least {busiest.held}")
+    if value * len(area_pools) > group_size():
+        return f"{len(area_pools)} areas with {value} seats each would be more than the group's {group_size()} seats"
+    return None
+
+
+SETTINGS = [
+    SettingSpec("advisory_group_size", 32, N_("People's Advisory Group: seats in all"),
+                N_("Every area's seats plus the Equalities Forum's, which has what the areas do not use."), 5, 100,
+                N_("seats"), config_key="ADVISORY_GROUP_SIZE", check=_group_size_problem),
+    SettingSpec("advisory_seats_per_area", 5, N_("People's Advisory Group: seats for each area"),
+                N_("Seats kept for residents of each area."), 1, 20, N_("seats"),
+                config_key="ADVISORY_SEATS_PER_AREA", check=_seats_per_area_problem),
+    SettingSpec("advisory_term_years", 2, N_("People's Advisory Group: length of a member's term"),
+                N_("For members who join from now on; members already in the group keep their end dates."), 1, 5,
+                N_("years"), config_key="ADVISORY_TERM_YEARS"),
+]
 
 
 def caps() -> dict[str, int]:

@@ -227,7 +227,7 @@ def _set_stage(application: Application, stage: str, now: datetime) -> None:
     elif stage == "member":
         application.offer_expires_at = None
         application.term_start = today
-        application.term_end = add_years(today, int(current_app.config.get("ADVISORY_TERM_YEARS", 2)))
+        application.term_end = add_years(today, seats.term_years())
     elif stage == "left":
         application.left_on = today
     if stage in FINISHED:

@@ -87,7 +87,3 @@ def ordered_themes() -> list[Theme]:
 def ordered_areas() -> list[Area]:
     return list(db.session.scalars(select(Area).order_by(Area.position)))
 
-
-def get_setting(key: str, default: str) -> str:
-    setting = db.session.get(Setting, key)
-    return setting.value if setting else default

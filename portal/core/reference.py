@@ -10,7 +10,8 @@ pillars, so the link below is the closest fit and stays editable data.
 from sqlalchemy import select
 
 from portal.core.contributions import contributions
-from portal.core.models import Area, Pillar, Setting, Theme
+from portal.core.models import Area, Pillar, Theme
+from portal.core.settings import seed_settings
 from portal.extensions import db
 from portal.i18n import N_
 
@@ -58,10 +59,6 @@ AREAS = [
     ("shipley", N_("Shipley")),
 ]
 
-SETTINGS = [
-    ("target_answer_working_days", "20",
-     "How many working days we aim to take to answer feedback. Items past it go to the top of the queue."),
-]
 
 
 def seed_reference_data() -> None:
@@ -89,9 +86,7 @@ def seed_reference_data() -> None:
         if slug not in existing_areas:
             db.session.add(Area(slug=slug, name=name, position=position))
 
-    for key, value, description in SETTINGS:
-        if db.session.get(Setting, key) is None:
-            db.session.add(Setting(key=key, value=value, description=description))
+    seed_settings()  # every setting's row, core's and each capability's
 
     for seeder in contributions().reference_seeders:
         seeder()  # each capability's own reference rows (the safeguarding words, say)

@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.core.models import Area, Theme, get_setting
+from portal.core.models import Area, Theme
+from portal.core.settings import setting_value
 from portal.extensions import db
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.moderation.flags import raise_flag
@@ -33,10 +34,7 @@ class DraftIncomplete(Exception):
 
 
 def target_working_days() -> int:
-    try:
-        return max(1, int(get_setting("target_answer_working_days", "20")))
-    except ValueError:
-        return 20
+    return setting_value("target_answer_working_days")
 
 
 def due_date(created_on: date) -> date:

@@ -40,8 +40,6 @@ PAGE_SIZE = 20
 ORDERS = {"supported": N_("Most supported"), "newest": N_("Newest")}
 CODE_LIFETIME = timedelta(minutes=30)
 CODE_ATTEMPTS = 5
-# Ideas are answered on the same clock as feedback (the setting staff can change).
-DEFAULT_TARGET_DAYS = 20
 
 
 class DraftIncomplete(Exception):
@@ -56,13 +54,10 @@ class NotOpen(Exception):
 
 
 def due_date(created_on):
-    from portal.core.models import get_setting
+    # Ideas are answered on the same clock as feedback (the setting an admin can change).
+    from portal.core.settings import setting_value
 
-    try:
-        days = max(1, int(get_setting("target_answer_working_days", str(DEFAULT_TARGET_DAYS))))
-    except ValueError:
-        days = DEFAULT_TARGET_DAYS
-    return add_working_days(created_on, days)
+    return add_working_days(created_on, setting_value("target_answer_working_days"))
 
 
 @dataclass

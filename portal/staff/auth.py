@@ -22,7 +22,9 @@ login_manager.login_message_category = "info"
 def load_user(user_id: str) -> StaffUser | None:
     if not user_id.isdigit():
         return None
-    return db.session.get(StaffUser, int(user_id))
+    user = db.session.get(StaffUser, int(user_id))
+    # A disabled account's sessions stop working at once, not at their next sign-in.
+    return user if user is not None and user.active else None
 
 
 def role_required(*roles: str):

@@ -15,3 +15,11 @@ class CodeForm(FlaskForm):
         _l("One-time code"),
         validators=[InputRequired(_l("Enter the 6-digit code from your authenticator app")), Length(max=20)],
     )
+
+
+class SetPasswordForm(FlaskForm):
+    """Through an admin's invitation link: the person's own password, typed twice."""
+
+    password = PasswordField(_l("New password"), validators=[InputRequired(_l("Enter a password")), Length(max=200)])
+    confirm = PasswordField(_l("New password again"), validators=[InputRequired(_l("Enter the password again")),
+                                                                   Length(max=200)])

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.staff import audit
 from portal.staff.models import ROLES, RecoveryCode, StaffUser
-from portal.timeutil import utcnow
+from portal.timeutil import as_aware, utcnow
 
 
 def password_hasher() -> PasswordHasher:
@@ -177,3 +178,129 @@ def provisioning_uri(user: StaffUser, secret: str) -> str:
 def current_code(user: StaffUser) -> str:
     """The code an authenticator app would show now (local development only)."""
     return pyotp.TOTP(user.totp_secret).now()
+
+
+# ---- accounts an admin manages -------------------------------------------------------
+
+INVITATION_DAYS = 7
+UNUSABLE_PASSWORD = ""  # never verifies: argon2 refuses it as a hash
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _audit_state(user: StaffUser) -> dict:
+    return {"email": user.email, "name": user.display_name, "role": user.role, "active": user.active,
+            "authenticator": user.totp_confirmed}
+
+
+def account_state(user: StaffUser) -> str:
+    """What an admin needs to know first: invited (no password yet), disabled, set up."""
+    if not user.active:
+        return "disabled"
+    if not user.password_hash:
+        return "invited"
+    if not user.totp_confirmed:
+        return "no_authenticator"
+    return "active"
+
+
+def invite(email: str, display_name: str, role: str, actor: StaffUser) -> tuple[StaffUser, str]:
+    """A new account with no password, and a single-use link for the person to set one
+    (then their authenticator). Returns the account and the link's token."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of: {', '.join(ROLES)}")
+    if find_by_email(email):
+        raise AccountError(f"There is already an account for {email}. Open it to send a new link")
+    user = StaffUser(email=email, display_name=display_name.strip() or email.split("@")[0], role=role,
+                     password_hash=UNUSABLE_PASSWORD, totp_confirmed=False)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("staff.invited", "staff_user", user.id, after=_audit_state(user), actor=actor)
+    return user, new_invitation(user, actor)
+
+
+def new_invitation(user: StaffUser, actor: StaffUser) -> str:
+    """A fresh set-your-password link for the account; any earlier one stops working."""
+    from portal.staff.models import StaffInvitation
+
+    now = utcnow()
+    db.session.query(StaffInvitation).filter(StaffInvitation.user_id == user.id,
+                                             StaffInvitation.used_at.is_(None)).update({"used_at": now})
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffInvitation(user_id=user.id, token_hash=_token_hash(token), expires_at=now + timedelta(days=INVITATION_DAYS),
+                                   created_by_id=actor.id if actor else None))
+    audit.record("staff.invitation_sent", "staff_user", user.id, actor=actor)
+    return token
+
+
+def invitation_for(token: str):
+    """The unused, unexpired invitation a link's token belongs to, or None."""
+    from portal.staff.models import StaffInvitation
+
+    invitation = db.session.scalar(select(StaffInvitation).where(StaffInvitation.token_hash == _token_hash(token)))
+    if invitation is None or invitation.used_at is not None or as_aware(invitation.expires_at) < utcnow():
+        return None
+    user = db.session.get(StaffUser, invitation.user_id)
+    return invitation if user is not None and user.active else None
+
+
+def accept_invitation(token: str, password: str) -> StaffUser:
+    """Set the password through the link, once. The authenticator is set up next (and
+    set up again, since a new link may follow a lost one)."""
+    from sqlalchemy import update
+
+    from portal.staff.models import StaffInvitation
+
+    invitation = invitation_for(token)
+    if invitation is None:
+        raise AccountError("This link does not work any more")
+    user = db.session.get(StaffUser, invitation.user_id)
+    problem = password_problem(password, user.email, user.display_name)
+    if problem:
+        raise AccountError(problem)
+    # Conditional, so two tabs sending the same link set one password.
+    used = db.session.execute(update(StaffInvitation).where(
+        StaffInvitation.id == invitation.id, StaffInvitation.used_at.is_(None)).values(used_at=utcnow()))
+    if used.rowcount != 1:
+        raise AccountError("This link does not work any more")
+    user.password_hash = password_hasher().hash(password)
+    audit.record("staff.password_set", "staff_user", user.id, actor=user, detail="through an invitation link")
+    return user
+
+
+def _other_active_admins(user: StaffUser) -> int:
+    return db.session.scalar(select(func.count()).select_from(StaffUser).where(
+        StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)) or 0
+
+
+def change_role(user: StaffUser, role: str, actor: StaffUser) -> bool:
+    """Returns False if nothing changed. Refuses to leave the portal without an admin."""
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of: {', '.join(ROLES)}")
+    if role == user.role:
+        return False
+    if user.role == "admin" and user.active and not _other_active_admins(user):
+        raise AccountError("This is the only admin. Make someone else an admin first")
+    before = _audit_state(user)
+    user.role = role
+    audit.record("staff.role_changed", "staff_user", user.id, before=before, after=_audit_state(user), actor=actor)
+    return True
+
+
+def set_active(user: StaffUser, active: bool, actor: StaffUser) -> bool:
+    """Disable or enable an account. A disabled account's sessions stop working at once
+    (the session loader refuses it) and it cannot sign in. Returns False if no change."""
+    if user.active == active:
+        return False
+    if not active and user.id == actor.id:
+        raise AccountError("You cannot disable your own account")
+    if not active and user.role == "admin" and not _other_active_admins(user):
+        raise AccountError("This is the only admin. Make someone else an admin first")
+    before = _audit_state(user)
+    user.active = active
+    audit.record("staff.enabled" if active else "staff.disabled", "staff_user", user.id, before=before,
+                 after=_audit_state(user), actor=actor)
+    return True

@@ -1,7 +1,7 @@
 """Staff sign-in with a password and a one-time code, and sign-out."""
 
 import segno
-from flask import redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -13,11 +13,14 @@ from portal.shared.fragments import render
 from portal.shared.pages import staff
 from portal.shared.redirects import safe_next
 from portal.staff import audit, bp, throttle
-from portal.staff.forms import CodeForm, SignInForm
+from portal.staff.forms import CodeForm, SetPasswordForm, SignInForm
 from portal.staff.models import StaffUser
 from portal.staff.services import (
+    AccountError,
+    accept_invitation,
     check_password,
     find_by_email,
+    invitation_for,
     looks_like_recovery_code,
     new_recovery_codes,
     new_totp_secret,
@@ -188,3 +191,35 @@ def logout():
     return redirect(url_for("staff.login", signed_out="1"))
 
 
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@staff
+@limiter.limit(SIGN_IN_ADDRESS_LIMIT, methods=["POST"], key_func=get_remote_address)
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], key_func=device_or_address)
+def invitation(token: str):
+    """An admin's emailed link: set a password (once), then the authenticator. Opening
+    the link changes nothing, so a mail scanner that follows it uses nothing up."""
+    if len(token) > 100 or invitation_for(token) is None:
+        return render("staff/invitation_problem.html"), 410
+    user = db.session.get(StaffUser, invitation_for(token).user_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        if form.password.data != form.confirm.data:
+            form.confirm.errors.append(_("The two passwords are not the same. Type the same password twice"))
+        else:
+            try:
+                user = accept_invitation(token, form.password.data)
+            except AccountError as error:
+                db.session.rollback()
+                form.password.errors.append(str(error))
+            else:
+                db.session.commit()
+                if user.totp_confirmed:
+                    flash(_("Your password is set. Sign in with it and your authenticator app."), "success")
+                    return redirect(url_for("staff.login"), 303)
+                session["pending_staff_id"] = user.id
+                session["pending_email"] = user.email
+                session["pending_next"] = url_for("moderation.home")
+                return redirect(url_for("staff.setup_code"), 303)
+    return render("staff/set_password.html", form=form, user=user)

@@ -23,7 +23,7 @@ class ClientRequest:
         html = response.get_data(as_text=True)
         assert response.status_code == expected_status, f"{url}: {response.status_code}, not {expected_status}\n{html[:1500]}"
         page = BeautifulSoup(html, "html.parser")
-        if response.mimetype == "text/html" and "<html" in html:
+        if response.mimetype == "text/html" and "<html" in html and not 300 <= response.status_code < 400:
             title = page.title.get_text(strip=True) if page.title else ""
             assert title.endswith(TITLE_SUFFIX.strip()) and len(title) > len(TITLE_SUFFIX), f"{url}: title {title!r}"
             if expected_title is not None:
