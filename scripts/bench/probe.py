@@ -254,7 +254,9 @@ def profile(paths: list[str], runs: int = 30, top: int = 12) -> str:
         out.write("```\n")
     text = out.getvalue()
     # Machine paths out of the report.
-    return text.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "")
+    for prefix in (str(ROOT) + "/", sys.prefix + "/", sys.base_prefix + "/"):
+        text = text.replace(prefix, "")
+    return text
 
 
 def main() -> None:
