@@ -103,7 +103,7 @@ ADULT_WORDS = {
                    "leave this empty. You can still check with your reference number."),
         "why": _l("Why we ask for your email address"),
         "why_text": _l("Only the people who answer feedback can see it. We never publish it or use it for "
-                       "anything else. We delete it 90 days after we answer."),
+                       "anything else. We delete it %(period)s after we answer."),
     },
     "check": {
         "title": _l("Check your answers before sending"),
@@ -160,7 +160,7 @@ YOUNG_WORDS = {
                    "to see what happened."),
         "why": _l("What we do with your email address"),
         "why_text": _l("We only use it to tell you we have answered. Nobody else sees it. We delete it "
-                       "90 days after we answer."),
+                       "%(period)s after we answer."),
     },
     "check": {
         "title": _l("Check what you are sending"),

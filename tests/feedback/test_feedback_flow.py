@@ -641,3 +641,11 @@ def test_references_and_contact_details_in_sentences_are_isolated(client):
     assert page.select_one("a[href='mailto:stronger.communities@bradford.gov.uk'] bdi")
     for link in page.select("main a[href^='tel:']"):
         assert link.select_one("bdi"), link
+
+
+def test_the_email_question_states_the_retention_period_the_job_applies(app, client, monkeypatch):
+    teller = Teller(client).fill(theme="hope-for-the-future", area="shipley", body="Saltaire is lovely")
+    assert "We delete it 90 days after we answer." in soup(teller.get("/reply")).get_text()
+    monkeypatch.setitem(app.config, "RETENTION_EMAIL_DAYS", 30)
+    assert "We delete it 30 days after we answer." in soup(teller.get("/reply")).get_text()
+    assert "Usuwamy go 30 dni po udzieleniu odpowiedzi." in soup(teller.get("/reply?lang=pl")).get_text()
