@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
+from portal.core.contributions import contributions
 from portal.core.models import Area, Pillar, Setting, Theme
 from portal.core.settings import SettingSpec, problem_with
 from portal.extensions import db
@@ -97,6 +98,11 @@ def save_area(area: Area | None, *, name: str, position: int, actor) -> Area:
     _check_name(Area, name, area.id if area else None, "an area")
     before = _area_state(area) if area else None
     if area is None:
+        areas_after = db.session.scalar(select(func.count()).select_from(Area)) + 1
+        for check in contributions().area_count_checks:  # the advisory group's seats, say
+            problem = check(areas_after)
+            if problem:
+                raise AdminError(problem)
         area = Area(slug=_slug_for(name, set(db.session.scalars(select(Area.slug)))))
         db.session.add(area)
     area.name = name

@@ -14,7 +14,7 @@ from portal.advisory import kind, public, staff  # noqa: E402,F401
 def init_app(app: Flask) -> None:
     from portal.advisory import retention as advisory_retention
     from portal.advisory.demo import seed_demo_advisory
-    from portal.advisory.seats import SETTINGS
+    from portal.advisory.seats import SETTINGS, area_count_problem
     from portal.core import retention
     from portal.core.contributions import HomeCard, StaffLink, contribute
     from portal.i18n import N_
@@ -38,5 +38,6 @@ def init_app(app: Flask) -> None:
         ],
         demo_seeder=("advisory", seed_demo_advisory),
         settings=SETTINGS,
+        area_count_checks=[area_count_problem],
     )
     retention.contribute(app, rules=advisory_retention.RULES, sources=advisory_retention.SOURCES)

@@ -90,6 +90,17 @@ def _seats_per_area_problem(value: int) -> str | None:
     return None
 
 
+def area_count_problem(areas: int) -> str | None:
+    """A new area takes its seats from the Equalities Forum's: refused if the forum would
+    have fewer seats than it holds."""
+    forum = next(pool for pool in pools() if pool.key == EQUALITIES_FORUM)
+    left = group_size() - seats_per_area() * areas
+    if left < forum.held:
+        return (f"With {areas} areas of {seats_per_area()} seats, the Equalities Forum would have {max(left, 0)} seats "
+                f"but {forum.held} are held. Make the group bigger or the areas' seats fewer first")
+    return None
+
+
 SETTINGS = [
     SettingSpec("advisory_group_size", 32, N_("People's Advisory Group: seats in all"),
                 N_("Every area's seats plus the Equalities Forum's, which has what the areas do not use."), 5, 100,

@@ -57,6 +57,8 @@ class Contributions:
     reference_seeders: list[Callable[[], None]] = field(default_factory=list)
     demo_seeders: list[tuple[str, Callable[[int], int]]] = field(default_factory=list)  # (what, seed) -> how many
     settings: list = field(default_factory=list)  # portal.core.settings.SettingSpec
+    # Given how many areas there would be, why that would break something, or None.
+    area_count_checks: list[Callable[[int], str | None]] = field(default_factory=list)
 
 
 def contributions(app: Flask | None = None) -> Contributions:
@@ -80,6 +82,7 @@ def contribute(
     reference_seeder: Callable[[], None] | None = None,
     demo_seeder: tuple[str, Callable[[int], int]] | None = None,
     settings: list = (),
+    area_count_checks: list[Callable[[int], str | None]] = (),
 ) -> None:
     found = contributions(app)
     found.home_cards.extend(home_cards)
@@ -92,3 +95,4 @@ def contribute(
     if demo_seeder:
         found.demo_seeders.append(demo_seeder)
     found.settings.extend(settings)
+    found.area_count_checks.extend(area_count_checks)

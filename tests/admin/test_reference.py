@@ -153,3 +153,19 @@ def test_a_setting_fixed_by_configuration_cannot_be_changed_on_screen(app, clien
     client_request.client.post("/admin/settings/advisory_group_size", data={"value": "30"})
     with app.app_context():
         assert db.session.get(Setting, "advisory_group_size").value == "32"
+
+
+def test_a_new_area_is_refused_when_the_equalities_forum_would_lose_held_seats(app, client_request, admin):
+    with app.app_context():
+        fill("equalities-forum", members=5)  # 32 - 5 x 6 areas would leave it 2
+    client_request.get("/admin/areas/new", expected_title="Add an area")
+    page = client_request.post("/admin/areas/new", {"name": "Ilkley", "position": "6"}, expected_status=200)
+    assert "the Equalities Forum would have 2 seats but 5 are held" in page.get_text()
+    with app.app_context():
+        assert db.session.scalar(select(Area).where(Area.name == "Ilkley")) is None
+    client_request.post("/admin/settings/advisory_group_size", {"value": "40"},
+                        token_from="/admin/settings/advisory_group_size")
+    client_request.post("/admin/areas/new", {"name": "Ilkley", "position": "6"}, token_from="/admin/areas/new")
+    assert "of 5" in app.test_client().get("/advisory-group").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Area).where(Area.name == "Ilkley")).slug == "ilkley"
