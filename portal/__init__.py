@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
-from portal.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from portal.extensions import db, htmx, init_csrf, init_limiter, login_manager, migrate
 
 # Set up in this order: each registers its blueprint and what it adds to core (home page
 # cards and sections, navigation, reference and demo data), and their kinds of item.
@@ -46,8 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     # The limiter first, so a flood is refused before any other work is done for it.
-    limiter.init_app(app)
-    csrf.init_app(app)
+    init_limiter(app)
+    init_csrf(app)
     htmx.init_app(app)
     login_manager.init_app(app)
 
@@ -79,7 +79,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import commands
 
     commands.init_app(app)
+    _remember_sync_functions(app)
     return app
+
+
+def _remember_sync_functions(app: Flask) -> None:
+    """Flask asks `inspect.iscoroutinefunction` about every hook and view on every request
+    (17 times for /healthz); the answer never changes, so it is remembered per function."""
+    known_sync: set = set()
+    general = app.ensure_sync
+
+    def ensure_sync(func):
+        try:
+            if func in known_sync:
+                return func
+        except TypeError:  # unhashable: ask every time
+            return general(func)
+        result = general(func)
+        if result is func and len(known_sync) < 10_000:
+            known_sync.add(func)
+        return result
+
+    app.ensure_sync = ensure_sync
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -15,7 +15,10 @@ from babel.dates import format_date as babel_format_date
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
+from portal.security import add_vary
 from portal.timeutil import UK, as_aware
 
 
@@ -37,6 +40,7 @@ LANGUAGES = {
     "pl": Language("pl", "Polski"),
     "ro": Language("ro", "Română"),
 }
+LANGUAGE_CODES = tuple(LANGUAGES)
 DEFAULT = "en"
 COOKIE = "yp_lang"
 COOKIE_DAYS = 365
@@ -65,7 +69,15 @@ def select_locale() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in LANGUAGES:
         return cookie
-    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+    return _best_language(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=512)
+def _best_language(accept_language: str) -> str:
+    """The browser's choice among ours; browsers send a handful of distinct headers, so
+    each is parsed once per process, not on every page."""
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LANGUAGE_CODES, default=DEFAULT) or DEFAULT
 
 
 def current_language() -> Language:
@@ -177,6 +189,5 @@ def init_app(app: Flask) -> None:
         if chosen and request.cookies.get(COOKIE) != chosen:
             response.set_cookie(COOKIE, chosen, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
                                 secure=app.config.get("SESSION_COOKIE_SECURE", False))
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        add_vary(response, "Accept-Language", "Cookie")
         return response

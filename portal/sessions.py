@@ -82,6 +82,8 @@ class DatabaseSessionInterface(SessionInterface):
         return now - last_seen > app.config["ANON_IDLE_TIMEOUT"]
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
+        if "HTTP_COOKIE" not in request.environ:
+            return ServerSession()  # no cookie at all: nothing to look up (and no parsing)
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
@@ -109,10 +111,14 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         # The view is done: give its connection back before taking one to save the session.
         # Holding it here, with more requests at once than the pool has connections, each
-        # waited for a second connection that never came free.
-        db.session.close()
+        # waited for a second connection that never came free. (Only if the view made a
+        # database session: asking for one here would make one for every request.)
+        if db.session.registry.has():
+            db.session.close()
         if session.unavailable:
             return
+        if not session.token and not session and not session.ended:
+            return  # no cookie came and nothing was stored: no query, no cookie
         try:
             self._save(app, session, response)
         except (OperationalError, InterfaceError) as error:

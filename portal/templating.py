@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from portal.core.contributions import contributions
+from portal.security import add_vary
 from portal.shared.links import url_if_served
 from portal.shared.pages import STAFF, current_page_is
 
@@ -67,5 +68,5 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def vary_on_htmx(response):
         # The same URL answers with a whole page or a fragment, so caches must tell them apart.
-        response.vary.add("HX-Request")
+        add_vary(response, "HX-Request")  # the merged header remembered, not re-parsed (portal.security)
         return response
