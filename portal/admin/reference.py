@@ -16,7 +16,7 @@ from portal.admin.services import (
     save_setting,
     save_theme,
 )
-from portal.core.models import Area, Pillar, Theme, ordered_areas, ordered_themes
+from portal.core.models import Area, Pillar, Theme, ordered_areas, ordered_themes, reference_changed
 from portal.core.settings import all_specs, configured, setting_value
 from portal.extensions import db
 from portal.shared.fragments import render
@@ -55,6 +55,7 @@ def theme(theme_id: int | None):
             form.name.errors.append(str(error))
         else:
             db.session.commit()
+            reference_changed()
             flash(f"{saved.name} is saved.", "success")
             return redirect(url_for("admin.reference") + "#themes", 303)
     return render("admin/theme.html", form=form, theme=found,
@@ -72,6 +73,7 @@ def theme_remove(theme_id: int):
         flash(str(error), "info")
         return redirect(url_for("admin.theme", theme_id=theme_id), 303)
     db.session.commit()
+    reference_changed()
     flash(f"{found.name} is removed.", "success")
     return redirect(url_for("admin.reference") + "#themes", 303)
 
@@ -91,6 +93,7 @@ def area(area_id: int | None):
             form.name.errors.append(str(error))
         else:
             db.session.commit()
+            reference_changed()
             flash(f"{saved.name} is saved.", "success")
             return redirect(url_for("admin.reference") + "#areas", 303)
     return render("admin/area.html", form=form, area=found, in_use=references_to("area", found.id) if found else [])
@@ -107,6 +110,7 @@ def area_remove(area_id: int):
         flash(str(error), "info")
         return redirect(url_for("admin.area", area_id=area_id), 303)
     db.session.commit()
+    reference_changed()
     flash(f"{found.name} is removed.", "success")
     return redirect(url_for("admin.reference") + "#areas", 303)
 
@@ -125,6 +129,7 @@ def setting(key: str):
             form.value.errors.append(str(error))
         else:
             db.session.commit()
+            reference_changed()
             flash(f"{spec.label}: {form.value.data.strip()} {spec.suffix}." if changed else "Nothing changed.", "success")
             return redirect(url_for("admin.reference") + "#settings", 303)
     return render("admin/setting.html", form=form, spec=spec, fixed=fixed)

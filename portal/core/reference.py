@@ -10,7 +10,7 @@ pillars, so the link below is the closest fit and stays editable data.
 from sqlalchemy import select
 
 from portal.core.contributions import contributions
-from portal.core.models import Area, Pillar, Theme
+from portal.core.models import Area, Pillar, Theme, reference_changed
 from portal.core.settings import seed_settings
 from portal.extensions import db
 from portal.i18n import N_
@@ -91,3 +91,4 @@ def seed_reference_data() -> None:
     for seeder in contributions().reference_seeders:
         seeder()  # each capability's own reference rows (the safeguarding words, say)
     db.session.commit()
+    reference_changed()

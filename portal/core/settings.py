@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import select
 
 from portal.core.contributions import contributions
-from portal.core.models import Setting
+from portal.core.models import REFERENCE_SECONDS, Setting
 from portal.extensions import db
 from portal.i18n import N_
+from portal.shared import cache
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,17 @@ def setting_value(key: str) -> int:
     fixed = configured(spec)
     if fixed is not None:
         return fixed
-    row = db.session.get(Setting, key)
+    saved = cache.get_or_set("reference:settings", _read_settings, REFERENCE_SECONDS).get(key)
     try:
-        return int(row.value) if row else spec.default
+        return int(saved) if saved is not None else spec.default
     except ValueError:  # a hand-edited row: the default rather than a broken page
         return spec.default
+
+
+def _read_settings() -> dict[str, str]:
+    # All of them in one statement: a page that shows the advisory group's seats reads
+    # three, and each process keeps them as it keeps the themes (portal/core/models.py).
+    return dict(db.session.execute(select(Setting.key, Setting.value)).all())
 
 
 def problem_with(spec: SettingSpec, typed: str) -> str | None:

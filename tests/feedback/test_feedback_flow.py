@@ -48,12 +48,13 @@ def test_adult_journey_stores_one_submission_with_a_reference_and_answer_date(ap
 
 
 def test_the_target_answer_time_is_a_setting(app, client):
-    from portal.core.models import Setting
+    from portal.core.models import Setting, reference_changed
 
     def set_days(value: str) -> None:
         with app.app_context():
             db.session.get(Setting, "target_answer_working_days").value = value
             db.session.commit()
+            reference_changed()  # as the settings screen does
 
     set_days("5")
     try:
