@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import requestlog  # first: its clock starts before any other hook
 
     requestlog.init_app(app)
+    from portal import compression  # next: its after-request hook runs after every other one
+
+    compression.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     # The limiter first, so a flood is refused before any other work is done for it.

@@ -18,6 +18,9 @@ class Defaults:
 
     RATELIMIT_ENABLED = True
     REQUEST_LOG_ENABLED = True  # one JSON line per request on stderr (portal/requestlog.py)
+    # Gzip text responses and serve assets' .gz copies (portal/compression.py). None: on,
+    # except in production, where the reverse proxy compresses.
+    COMPRESS_RESPONSES = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
@@ -75,6 +78,7 @@ ENV_KEYS = {
     "PUBLIC_BASE_URL": str,
     "ENV_NAME": str,
     "TRUSTED_PROXY_HOPS": int,
+    "COMPRESS_RESPONSES": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
 }
 
 
