@@ -164,11 +164,14 @@ def measure(spec_path: str, out_path: str) -> None:
         headers = {"User-Agent": USER_AGENT, "X-Forwarded-For": _fresh_address(), **url.get("headers", {})}
         if url["method"] == "POST":
             token = f"bench-probe-{time.time_ns()}"
-            headers["Cookie"] = f"{csrf['cookie']}; device={devices.dumps(token)}"
+            cookies = [csrf["cookie"]] if csrf["cookie"] else []
+            headers["Cookie"] = "; ".join([*cookies, f"device={devices.dumps(token)}"])
             headers["HX-Request"] = "true"
-            headers["X-Forwarded-Proto"] = "https"  # as the proxy says; a same-origin Referer as a browser sends
-            headers["Referer"] = f"https://localhost{url['form_page']}"
-            body = url["body"].replace("{csrf}", csrf["token"])
+            # As the proxy and a browser say: https, same-origin, the page it was posted from.
+            headers.update({"X-Forwarded-Proto": "https", "Sec-Fetch-Site": "same-origin",
+                            "Origin": "https://localhost", "Referer": f"https://localhost{url['form_page']}"})
+            body = url["body"].replace("{csrf}", csrf["token"]) if csrf["token"] else \
+                url["body"].replace("csrf_token={csrf}&", "")
             return client.post(url["path"], data=body, headers=headers,
                                content_type="application/x-www-form-urlencoded")
         return client.get(url["path"], headers=headers)
@@ -224,9 +227,8 @@ def _csrf_for(client, path: str, cookie_name: str) -> dict:
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
     cookie = next((value.split(";", 1)[0] for value in page.headers.getlist("Set-Cookie")
                    if value.startswith(cookie_name + "=")), None)
-    if not found or not cookie:
-        raise SystemExit(f"probe: no CSRF token or session from {path} ({page.status_code})")
-    return {"token": found.group(1), "cookie": cookie}
+    # A support form may carry no CSRF token (refused cross-site by its headers instead).
+    return {"token": found.group(1) if found else None, "cookie": cookie}
 
 
 def profile(paths: list[str], runs: int = 30, top: int = 12) -> str:

@@ -1,6 +1,7 @@
 -- Support POSTs, each from a new device (its own signed device cookie, made by bench.py)
 -- and a new client address, through htmx (HX-Request), with a valid CSRF token and
--- session: every request is a support that must be counted.
+-- session when the page carries them ("-" when it does not): every request is a support
+-- that must be counted.
 -- wrk ... -s support.lua URL -- DEVICES_FILE TARGETS_FILE CSRF_TOKEN SESSION_COOKIE OFFSET
 local devices, targets = {}, {}
 local n, offset, reused = 0, 0, 0
@@ -28,10 +29,12 @@ function request()
     ["X-Forwarded-Proto"] = "https",
     ["Referer"] = "https://" .. origin .. path,
     ["User-Agent"] = wrk.headers["User-Agent"],
-    ["Cookie"] = session .. "; device=" .. device,
+    ["Cookie"] = (session ~= "-" and (session .. "; ") or "") .. "device=" .. device,
+    ["Sec-Fetch-Site"] = "same-origin",
+    ["Origin"] = "https://" .. origin,
     ["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(a / 65536) % 256,
                                         math.floor(a / 256) % 256, a % 256),
   }
-  local body = "csrf_token=" .. csrf .. "&action=support&next=" .. path
+  local body = (csrf ~= "-" and ("csrf_token=" .. csrf .. "&") or "") .. "action=support&next=" .. path
   return wrk.format("POST", path .. "/support", headers, body)
 end
