@@ -35,7 +35,11 @@ class IdeaForm(FlaskForm):
 
 
 class SupportForm(FlaskForm):
-    """Support or withdraw: the action wanted, so a replayed post changes nothing."""
+    """Support or withdraw: the action wanted, so a replayed post changes nothing.
+    Cross-site posts are refused by their headers (portal/shared/origin.py), not a token."""
+
+    class Meta:
+        csrf = False
 
     action = HiddenField()
     next = HiddenField()

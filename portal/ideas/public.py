@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 
 from portal.core.models import ordered_areas, ordered_themes
-from portal.extensions import ADDRESS_CEILING, limiter
+from portal.extensions import ADDRESS_CEILING, csrf, limiter
 from portal.i18n import current_language
 from portal.ideas import bp, services
 from portal.ideas.feed import build_feed
@@ -29,6 +29,7 @@ from portal.shared.devices import client_hash, device_hash, device_or_address, d
 from portal.shared.forms import CheckForm, ChoiceForm, ReplyForm
 from portal.shared.fragments import render, wants_fragment
 from portal.shared.links import public_base_url, url_if_served
+from portal.shared.origin import cross_site_post
 from portal.shared.pages import private
 from portal.shared.redirects import safe_next
 from portal.shared.references import format_reference
@@ -139,12 +140,19 @@ def feed():
 
 
 @bp.post("/ideas/<slug>/<int:idea_id>/support")
+@csrf.exempt
 @private
 @limiter.limit(ADDRESS_CEILING, key_func=get_remote_address)
 @limiter.limit(support_limit, key_func=device_or_address)
 def support(slug: str, idea_id: int):
     """Support or withdraw. The form says which, so a replay or a double click changes
-    nothing; with htmx the control and the count are swapped in place and announced."""
+    nothing; with htmx the control and the count are swapped in place and announced.
+
+    No CSRF token: the boards and idea pages carry none, so a visitor needs no session
+    and every visitor can be sent the same cached page. A post from another site is
+    refused from the browser's own Sec-Fetch-Site and Origin headers instead."""
+    if cross_site_post():
+        abort(403)
     theme = _theme_or_404(slug)
     form = SupportForm()
     back = safe_next(form.next.data, url_for("ideas.show", slug=slug, idea_id=idea_id), within="/")

@@ -162,7 +162,7 @@ def _visits(app, engine, cookie: str, url: str) -> dict[str, QueryCounter]:
 
     counted = {"first visit": _count(engine, client(), url)}
     second = client()
-    second.get(f"/ideas/{THEME}")  # a first page with a form: the session is made
+    second.get(f"/ideas/{THEME}/propose/who")  # a first page with a form: the session is made
     counted["second page"] = _count(engine, second, url)
     counted["returning"] = _count(engine, second, url)
     _last_seen_ago(app, second, 10)

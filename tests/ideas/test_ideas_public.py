@@ -237,13 +237,41 @@ def test_an_idea_not_on_the_board_cannot_be_supported(app, client):
     assert support_rows(app, ref.id) == 0
 
 
-def test_a_support_post_without_a_valid_token_changes_nothing(app, client):
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+    {"Origin": "https://evil.example"}, {"Origin": "null"},
+    {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},  # the fetch metadata wins
+], ids=["cross-site", "same-site", "other-origin", "null-origin", "forged-origin"])
+def test_a_support_posted_from_another_site_changes_nothing(app, client, headers):
+    """The support form carries no token (boards need no session, so one cached page
+    serves everyone): a post another site's page makes is told by the browser's headers."""
     with app.app_context():
         idea = make_idea()
         idea_id = idea.id
-    response = client.post(f"/ideas/{THEME}/{idea_id}/support", data={"action": "support"})
-    assert response.status_code == 400
+    response = client.post(f"/ideas/{THEME}/{idea_id}/support", data={"action": "support"}, headers=headers)
+    assert response.status_code == 403
     assert support_rows(app, idea_id) == 0
+
+
+def test_a_support_from_our_own_page_counts_with_or_without_fetch_metadata(app, client):
+    with app.app_context():
+        idea = make_idea(supports=0)
+        idea_id = idea.id
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}, {}):
+        device = app.test_client()
+        assert device.post(f"/ideas/{THEME}/{idea_id}/support", data={"action": "support"},
+                           headers=headers).status_code == 303
+    assert support_rows(app, idea_id) == 3
+
+
+def test_the_board_and_an_idea_page_make_no_session_for_a_new_visitor(app, client):
+    with app.app_context():
+        idea = make_idea()
+        idea_id = idea.id
+    for url in (f"/ideas/{THEME}", f"/ideas/{THEME}/{idea_id}"):
+        response = app.test_client().get(url)
+        assert response.status_code == 200 and "Support" in response.get_data(as_text=True)
+        assert not response.headers.getlist("Set-Cookie"), (url, response.headers.getlist("Set-Cookie"))
 
 
 def test_next_is_only_ever_a_path_on_this_site(app, client):
@@ -407,9 +435,8 @@ def test_one_device_supporting_in_a_flood_is_slowed(app, client, rate_limits):
         ideas = [make_idea(title=f"Idea {n}") for n in range(3)]
         refs = [type("IdeaRef", (), {"id": i.id, "theme": i.theme}) for i in ideas]
     support(client, refs[0])  # the device cookie is given on its first support
-    token = csrf_token_from(client.get(f"/ideas/{THEME}").get_data(as_text=True))
     codes = [client.post(f"/ideas/{THEME}/{refs[n % 3].id}/support",
-                         data={"csrf_token": token, "action": "support" if n % 2 else "withdraw"}).status_code
+                         data={"action": "support" if n % 2 else "withdraw"}).status_code
              for n in range(61)]
     assert codes[:60].count(303) == 60 and codes[60] == 429
 

@@ -63,9 +63,9 @@ def idea_by_reference(shown: str) -> Idea:
 
 
 def support(client, idea: Idea, action: str = "support", htmx: bool = False, next_url: str | None = None):
-    """Post the support control as the page would (CSRF from the idea's page)."""
+    """Post the support control as a browser on the idea's page would: no token, and
+    the fetch metadata of a same-origin form (portal/shared/origin.py)."""
     page_url = f"/ideas/{idea.theme.slug}/{idea.id}"
-    token = csrf_token_from(client.get(page_url).get_data(as_text=True))
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(f"{page_url}/support", data={"csrf_token": token, "action": action,
-                                                     "next": next_url or page_url}, headers=headers)
+    assert client.get(page_url).status_code == 200
+    headers = {"Sec-Fetch-Site": "same-origin", **({"HX-Request": "true"} if htmx else {})}
+    return client.post(f"{page_url}/support", data={"action": action, "next": next_url or page_url}, headers=headers)
