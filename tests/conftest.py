@@ -44,6 +44,9 @@ def base_test_config(database_url: str, **overrides) -> dict:
         "PUBLIC_BASE_URL": "http://127.0.0.1",
         # Cheap password hashing in tests only; production uses argon2-cffi's defaults.
         "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        # Off, so a test that changes rows and reads a page again sees the change at once;
+        # tests/shared/test_pagecache.py (and make bench) run with it on.
+        "PAGE_CACHE_ENABLED": False,
     }
     config.update(overrides)
     return config

@@ -36,6 +36,7 @@ from portal.shared.devices import device_or_address
 from portal.shared.forms import CheckForm, ChoiceForm
 from portal.shared.fragments import render
 from portal.shared.links import url_if_served
+from portal.shared.pagecache import cached_page
 from portal.shared.pages import private
 from portal.timeutil import as_aware, uk_today, utcnow
 
@@ -55,6 +56,7 @@ def apply_limit() -> str:
 
 
 @bp.get("/advisory-group")
+@cached_page(10)  # the seats open: a few seconds old at most
 def index():
     today = uk_today()
     return render("advisory/index.html", pools=seats.pools(), size=seats.group_size(),

@@ -42,6 +42,7 @@ from portal.moderation.rules import mark_reviewed
 from portal.moderation.safeguarding import find_concerns
 from portal.shared.links import public_url
 from portal.shared.outbox import enqueue
+from portal.shared.pagecache import pages_changed
 from portal.shared.references import format_reference, new_reference
 from portal.staff import audit
 from portal.timeutil import UK, add_working_days, as_aware, utcnow
@@ -239,6 +240,7 @@ def _set_stage(application: Application, stage: str, now: datetime) -> None:
 def move(application: Application, stage: str, actor=None, note: str = "", now: datetime | None = None) -> None:
     """Move an application on (a staff step, or the applicant answering an offer), audit
     it, queue the applicant's email, and commit. NoSeat or NotAllowed change nothing."""
+    pages_changed()  # the seats shown on /advisory-group
     now = now or utcnow()
     try:
         if stage not in allowed_moves(application):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.i18n import translate as gettext
 from portal.shared import cache
+from portal.shared.pagecache import pages_changed
 
 
 class PillarWords:
@@ -155,3 +156,4 @@ def reference_changed() -> None:
     """After a committed change to themes, pillars, areas or settings: this process reads them again."""
     for key in ("reference:themes", "reference:areas", "reference:settings"):
         cache.forget(key)
+    pages_changed()  # the pages that name them

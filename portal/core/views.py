@@ -11,9 +11,11 @@ from portal.core.services import home_page_data
 from portal.extensions import db, limiter
 from portal.shared.fragments import render
 from portal.shared.links import url_if_served
+from portal.shared.pagecache import cached_page
 
 
 @bp.get("/")
+@cached_page(30)
 def home():
     """What is open now, the seven themes and their pillars, the latest answers."""
     return render("core/home.html", **home_page_data())

@@ -68,6 +68,7 @@ from portal.shared import equality
 from portal.shared.devices import device_or_address
 from portal.shared.fragments import render
 from portal.shared.links import public_base_url, url_if_served
+from portal.shared.pagecache import cached_page
 from portal.shared.pages import private
 from portal.shared.references import format_reference, parse_reference
 
@@ -150,6 +151,7 @@ def tell_us_start():
 
 
 @bp.get("/young-people")
+@cached_page(30)
 def young_people():
     """The young people's space: what happens to what they say, and what we did (the
     answers are a section contributed by "you said, we did")."""

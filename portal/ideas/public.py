@@ -30,6 +30,7 @@ from portal.shared.forms import CheckForm, ChoiceForm, ReplyForm
 from portal.shared.fragments import render, wants_fragment
 from portal.shared.links import public_base_url, url_if_served
 from portal.shared.origin import cross_site_post
+from portal.shared.pagecache import cached_page
 from portal.shared.pages import private
 from portal.shared.redirects import safe_next
 from portal.shared.references import format_reference
@@ -88,6 +89,7 @@ def _audience_hint() -> str | None:
 
 
 @bp.get("/ideas")
+@cached_page(30)
 def index():
     """The seven themes, each with its pillar and its numbers of ideas and supports."""
     # Every visitor sees the same totals: worked out once a minute per process, not per visit.
@@ -105,6 +107,7 @@ def _board_context(theme, filters, page, areas):
 
 
 @bp.get("/ideas/<slug>")
+@cached_page(10, device_independent=False)  # shows what this device supports
 def board(slug: str):
     """One theme's published ideas, most supported or newest first, by area, a page at a time."""
     theme = _theme_or_404(slug)
@@ -115,6 +118,7 @@ def board(slug: str):
 
 
 @bp.get("/ideas/<slug>/<int:idea_id>")
+@cached_page(10, device_independent=False)
 def show(slug: str, idea_id: int):
     theme = _theme_or_404(slug)
     idea = services.published_idea(idea_id)
@@ -129,6 +133,7 @@ def show(slug: str, idea_id: int):
 
 
 @bp.get("/ideas/feed.atom")
+@cached_page(60)
 def feed():
     """The 50 ideas most recently put on the board, with their tallies."""
     response = make_response(build_feed(services.latest_published(50), public_base_url()))

@@ -31,6 +31,7 @@ from portal.moderation.safeguarding import find_concerns
 from portal.shared.cache import forget
 from portal.shared.links import public_url
 from portal.shared.outbox import enqueue
+from portal.shared.pagecache import pages_changed
 from portal.shared.pagination import Page, QueryFilters, choice, cursor, keyset_page
 from portal.shared.references import format_reference, new_reference
 from portal.staff import audit
@@ -127,6 +128,7 @@ def approve_title(idea: Idea, actor) -> None:
     stop_if_disclosure([idea], [title], "found in a title a moderator approved", actor=actor)
     idea.public_title = title
     forget(THEME_TOTALS)  # a new idea on the board: this process counts it at once
+    pages_changed()
 
 
 TRACK_STAGES = [("received", N_("Received")), ("in_review", N_("Being reviewed")),

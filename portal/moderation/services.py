@@ -26,6 +26,7 @@ from portal.moderation.models import (
 )
 from portal.moderation.redaction import redact
 from portal.moderation.rules import mark_reviewed, restored_status, snapshot
+from portal.shared.pagecache import pages_changed
 from portal.shared.pagination import Page, QueryFilters, choice, cursor, day, flag, keyset_page, text
 from portal.shared.text import clean_text
 from portal.staff import audit
@@ -309,6 +310,7 @@ def apply_action(action: str, ids: list[int], actor: StaffUser, reason: str = ""
 
     Changes and flushes; the view commits (or rolls back on ActionError).
     """
+    pages_changed()  # what is public may change: this process shows it at once
     if action not in ACTION_DONE:
         raise ActionError(_("That is not an action the queue knows."))
     reason, detail, note = clean_text(reason), clean_text(detail), clean_text(note)
@@ -360,6 +362,7 @@ def save_public_text(item: ModerationItem, wording: str, remove_words: list[str]
 
     Returns the kinds of detail removed at this step.
     """
+    pages_changed()  # what is public may change: this process shows it at once
     if item.is_held:
         raise ActionError(_("This item is held for the safeguarding lead and can never be published."))
     if not kind_of(item).publishable:

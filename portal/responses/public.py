@@ -27,6 +27,7 @@ from portal.responses.terms import REPORT_MONTHS, Term, first_report_term, term_
 from portal.shared import cache
 from portal.shared.fragments import render
 from portal.shared.links import public_base_url
+from portal.shared.pagecache import cached_page
 from portal.timeutil import UK, as_aware, uk_today
 
 PUBLIC_CACHE = "public, max-age=60"
@@ -61,6 +62,7 @@ def _first_report_term(today: date) -> Term:
 
 
 @bp.get("/you-said-we-did")
+@cached_page(30)
 def index():
     """Published answers, newest first, with filters and the figures for this term."""
     themes, areas = ordered_themes(), ordered_areas()
@@ -92,6 +94,7 @@ def index():
 
 
 @bp.get("/you-said-we-did/<int:response_id>")
+@cached_page(60)
 def show(response_id: int):
     """One answer: what people said, what was done, its status and every dated update."""
     response = db.session.get(Response, response_id)
@@ -186,6 +189,7 @@ def report_csv(year: int, month: int):
 
 
 @bp.get("/you-said-we-did/feed.atom")
+@cached_page(60)
 def feed():
     """The 50 most recently published answers as an Atom feed."""
     responses = list(db.session.scalars(

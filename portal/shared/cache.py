@@ -21,10 +21,34 @@ def get_or_set(key, compute, seconds: float = CACHE_SECONDS):
     value = compute()
     with _lock:
         _entries[key] = (now + seconds, value)
-        if len(_entries) > 500:  # a crawler walking every report: keep memory bounded
-            for stale in [k for k, (expires, _) in _entries.items() if expires <= now] or list(_entries)[:250]:
-                _entries.pop(stale, None)
+        _bound(now)
     return value
+
+
+def peek(key):
+    """The value kept for `key` if it is still fresh, else None (nothing is computed)."""
+    hit = _entries.get(key)  # a dict read is atomic; expiry is checked on the copy
+    return hit[1] if hit and hit[0] > time.monotonic() else None
+
+
+def put(key, value, seconds: float = CACHE_SECONDS) -> None:
+    now = time.monotonic()
+    with _lock:
+        _entries[key] = (now + seconds, value)
+        _bound(now)
+
+
+def _bound(now: float) -> None:
+    if len(_entries) > 500:  # a crawler walking every report: keep memory bounded
+        for stale in [k for k, (expires, _) in _entries.items() if expires <= now] or list(_entries)[:250]:
+            _entries.pop(stale, None)
+
+
+def forget_prefix(prefix) -> None:
+    """Drop every entry whose key is a tuple starting with `prefix` (this process only)."""
+    with _lock:
+        for key in [key for key in _entries if isinstance(key, tuple) and key and key[0] == prefix]:
+            _entries.pop(key, None)
 
 
 def forget(key) -> None:
