@@ -10,8 +10,7 @@ from portal.admin.forms import AreaForm, SettingForm, ThemeForm
 from portal.admin.services import (
     AdminError,
     references_to,
-    remove_area,
-    remove_theme,
+    remove,
     save_area,
     save_setting,
     save_theme,
@@ -65,17 +64,21 @@ def theme(theme_id: int | None):
 @bp.post("/themes/<int:theme_id>/remove")
 @role_required("admin")
 def theme_remove(theme_id: int):
-    found = db.session.get(Theme, theme_id) or abort(404)
+    return _remove(db.session.get(Theme, theme_id) or abort(404), url_for("admin.theme", theme_id=theme_id), "#themes")
+
+
+def _remove(found: Theme | Area, back: str, anchor: str):
+    """Remove, or say why not and change nothing."""
     try:
-        remove_theme(found, current_user)
+        remove(found, current_user)
     except AdminError as error:
         db.session.rollback()
         flash(str(error), "info")
-        return redirect(url_for("admin.theme", theme_id=theme_id), 303)
+        return redirect(back, 303)
     db.session.commit()
     reference_changed()
     flash(f"{found.name} is removed.", "success")
-    return redirect(url_for("admin.reference") + "#themes", 303)
+    return redirect(url_for("admin.reference") + anchor, 303)
 
 
 @bp.route("/areas/new", methods=["GET", "POST"], defaults={"area_id": None})
@@ -102,17 +105,7 @@ def area(area_id: int | None):
 @bp.post("/areas/<int:area_id>/remove")
 @role_required("admin")
 def area_remove(area_id: int):
-    found = db.session.get(Area, area_id) or abort(404)
-    try:
-        remove_area(found, current_user)
-    except AdminError as error:
-        db.session.rollback()
-        flash(str(error), "info")
-        return redirect(url_for("admin.area", area_id=area_id), 303)
-    db.session.commit()
-    reference_changed()
-    flash(f"{found.name} is removed.", "success")
-    return redirect(url_for("admin.reference") + "#areas", 303)
+    return _remove(db.session.get(Area, area_id) or abort(404), url_for("admin.area", area_id=area_id), "#areas")
 
 
 @bp.route("/settings/<key>", methods=["GET", "POST"])

@@ -85,13 +85,16 @@ def save_theme(theme: Theme | None, *, name: str, description: str, plain_descri
     return theme
 
 
-def remove_theme(theme: Theme, actor) -> None:
-    """Only a theme nothing uses: items, ideas and answers keep their theme."""
-    held = references_to("theme", theme.id)
+def remove(row: Theme | Area, actor) -> None:
+    """Only a theme or area nothing uses: items, ideas, answers and applications keep theirs."""
+    table = row.__tablename__
+    held = references_to(table, row.id)
     if held:
-        raise AdminError(f"{theme.name} cannot be removed: {_describe(held)} use it. Reword it instead")
-    audit.record("theme.removed", "theme", theme.id, before=_theme_state(theme), actor=actor)
-    db.session.delete(theme)
+        advice = "Reword it instead" if table == "theme" else "Rename it instead"
+        raise AdminError(f"{row.name} cannot be removed: {_describe(held)} use it. {advice}")
+    state = _theme_state(row) if table == "theme" else _area_state(row)
+    audit.record(f"{table}.removed", table, row.id, before=state, actor=actor)
+    db.session.delete(row)
 
 
 def save_area(area: Area | None, *, name: str, position: int, actor) -> Area:
@@ -112,14 +115,6 @@ def save_area(area: Area | None, *, name: str, position: int, actor) -> Area:
         audit.record("area.changed" if before else "area.added", "area", area.id, before=before,
                      after=_area_state(area), actor=actor)
     return area
-
-
-def remove_area(area: Area, actor) -> None:
-    held = references_to("area", area.id)
-    if held:
-        raise AdminError(f"{area.name} cannot be removed: {_describe(held)} use it. Rename it instead")
-    audit.record("area.removed", "area", area.id, before=_area_state(area), actor=actor)
-    db.session.delete(area)
 
 
 def save_setting(spec: SettingSpec, typed: str, actor) -> bool:
