@@ -503,6 +503,7 @@ class Run:
                               PUBLIC_BASE_URL="https://yourplace.bench.invalid", RATELIMIT_STORAGE_URI=storage,
                               **({} if redis_url else {"ALLOW_PER_PROCESS_RATE_LIMITS": "1"}))
         self.targets = json.loads(run([sys.executable, str(HERE / "probe.py"), "targets"], self.env, "probe targets"))
+        self.commit, self.code = git_commit(), code_fingerprint()
         self.server = Server(f"portal-{scale}", "portal:create_app()", self.env, self.log_dir)
         self.cookie_name = "__Host-yp_session"
         token = run([sys.executable, str(HERE / "probe.py"), "signin", *DEMO_STAFF],
@@ -720,6 +721,17 @@ def git_commit() -> str:
         return "unknown"
 
 
+def code_fingerprint() -> str:
+    """The portal's code as served (committed or not): other people change it during a run."""
+    digest = hashlib.sha256()
+    for folder in ("portal", "templates", "migrations", "static"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def pg_version(url: str) -> str | None:
     from sqlalchemy import create_engine
 
@@ -791,7 +803,8 @@ def _main(settings: Settings, log, printed: list[str], began: float) -> int:
     # Growth: the board, the termly report and the queue at each scale.
     growth: dict[int, dict] = {}
     growth[settings.main_scale] = {"wrk": {name: summary[name] for name in GROWTH},
-                                   "probe": {name: probe[name] for name in GROWTH}}
+                                   "probe": {name: probe[name] for name in GROWTH},
+                                   "code": main_run.code, "commit": main_run.commit}
     main_db, main_targets = main_run.url, main_run.targets
     main_run.server.stop()
     failures: list[str] = []
@@ -804,7 +817,8 @@ def _main(settings: Settings, log, printed: list[str], began: float) -> int:
             small_urls = [url for url in small.urls if url["name"] in GROWTH]
             small_probe = small.probe()
             small_summary = rounds(small, small_urls, settings, log)
-            growth[scale] = {"wrk": small_summary, "probe": {name: small_probe[name] for name in GROWTH}}
+            growth[scale] = {"wrk": small_summary, "probe": {name: small_probe[name] for name in GROWTH},
+                             "code": small.code, "commit": small.commit}
             errors += small.server.errors
         except (SystemExit, Exception) as error:  # the main table is still worth writing
             failures.append(f"growth at {scale:,}: {str(error)[:300]}")
@@ -854,6 +868,12 @@ def _main(settings: Settings, log, printed: list[str], began: float) -> int:
                 f"- {name}, {a:,} → {b:,}: time per request (1 / ratio to /healthz) ×{fmt(time_growth, '{:.2f}', over)}; "
                 f"server time warm ×{fmt(warm_growth, '{:.2f}', (warm_growth or 0) > GROWTH_MAX)}, "
                 f"cold ×{fmt(cold_growth, '{:.2f}', (cold_growth or 0) > GROWTH_MAX)}")
+    codes = {scale: growth[scale]["code"] for scale in scales_done}
+    if len(set(codes.values())) > 1:
+        changed = ", ".join(f"{scale:,}: code {code} (commit {growth[scale]['commit']})" for scale, code in codes.items())
+        growth_notes.append(f"- ✗ Not comparable: the portal's code changed between these servers ({changed}); "
+                            "run again when nobody is committing.")
+        failures.append(f"growth compares different code ({changed})")
     rss_missed = any(size > RSS_MB for size in rss)
     if rss_missed:
         missed.append(f"worker memory {max(rss)} MB after the run (budget ≤ {RSS_MB} MB)")
@@ -872,7 +892,13 @@ def _main(settings: Settings, log, printed: list[str], began: float) -> int:
     now = datetime.now(UTC)
     build = main_run.build_info
     report = [
-        f"## {settings.engine_name}, {now:%Y-%m-%d %H:%M} UTC, commit {git_commit()}",
+        f"## {settings.engine_name}, {now:%Y-%m-%d %H:%M} UTC, commit {main_run.commit}",
+        "",
+        f"The main table measured the portal's code as it was when its server started: commit {main_run.commit}, "
+        f"files fingerprint {main_run.code} (portal/, templates/, migrations/, static/)"
+        + ("." if git_commit() == main_run.commit and code_fingerprint() == main_run.code else
+           f"; by the end of the run it was commit {git_commit()}, fingerprint {code_fingerprint()} "
+           "(other people's changes during the run)."),
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
         "",
