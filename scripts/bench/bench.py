@@ -14,7 +14,7 @@ Settings (environment):
   BENCH_ROUNDS        rounds per URL (default 3)
   BENCH_QUICK=1       a smoke run: one small set (1,000 submissions, 200 ideas), 1 s runs, one round
   BENCH_DATABASE_URL  postgresql://user@host/db: run on PostgreSQL (databases <db>_c<scale> are the
-                      cache, <db>_run the copy measured; the user needs CREATEDB). Default SQLite.
+                      cache, <db>_run<scale> the copy measured; the user needs CREATEDB). Default SQLite.
   BENCH_OUTPUT        where the report goes (default docs/benchmarks.md)
   BENCH_DIR           where SQLite sets and logs are kept (default instance/bench, git-ignored)
   BENCH_PROFILE=0     skip the profiles of the three slowest public pages
@@ -249,7 +249,7 @@ def prepare_database(settings: Settings, scale: int, log) -> tuple[str, dict | N
         return f"sqlite:///{run_copy}", info, how
     base = settings.database_url
     name = base.rsplit("/", 1)[-1].split("?")[0]
-    cache_name, run_name = f"{name}_c{scale}", f"{name}_run"
+    cache_name, run_name = f"{name}_c{scale}", f"{name}_run{scale}"  # one copy per scale: the main one is reread
     cache_url = pg_url(base, cache_name)
     info, how = None, "reused"
     if pg_cache_key(cache_url) != key:
