@@ -242,7 +242,8 @@ def support(idea_id: int, device: str, client: str = "", event: Event | None = N
             audience: str | None = None) -> SupportResult:
     """Add this device's support, once: insert-or-ignore on (idea, device), and the tally
     moves by exactly the rows inserted, in the same transaction."""
-    if published_idea(idea_id) is None:
+    # Only whether it is on the board: an id, not the idea with its theme and area.
+    if db.session.scalar(select(Idea.id).where(Idea.id == idea_id, published())) is None:
         raise NotOpen
     if event is not None and not event.is_open:
         raise NotOpen
