@@ -128,6 +128,7 @@ def _report_term(year: int, month: int, today: date) -> tuple[Term, Term]:
 
 
 @bp.get("/you-said-we-did/<int(fixed_digits=4):year>-<int(fixed_digits=2):month>")
+@cached_page(60)
 def report(year: int, month: int):
     """A termly report (March, July, December): the term's figures and answers by topic,
     then its updates twenty at a time (keyset pages, optionally one topic), and the whole

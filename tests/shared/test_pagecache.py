@@ -33,7 +33,14 @@ def _statements(app, client, url, **kwargs):
 def test_a_second_anonymous_visitor_gets_the_same_page_without_a_query(app):
     with app.app_context():
         make_idea(title="Benches along the canal in Shipley")
+    with app.app_context():
+        make_published_response([make_submission()])
+    from portal.responses.terms import term_for
+    from portal.timeutil import uk_today
+
+    report = term_for(uk_today())
     urls = ["/", "/ideas", f"/ideas/{THEME}", "/you-said-we-did", "/advisory-group", "/young-people",
+            f"/you-said-we-did/{report.slug}",
             "/ideas/feed.atom", "/you-said-we-did/feed.atom"]
     for url in urls:
         first, _ = _statements(app, app.test_client(), url)
