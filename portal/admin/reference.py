@@ -45,18 +45,12 @@ def theme(theme_id: int | None):
     form = ThemeForm(data=data)
     form.pillar.choices = _pillar_choices()
     if form.validate_on_submit():
-        try:
-            saved = save_theme(found, name=form.name.data, description=form.description.data,
-                               plain_description=form.plain_description.data, pillar_slug=form.pillar.data,
-                               position=int(form.position.data), actor=current_user)
-        except AdminError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            reference_changed()
-            flash(f"{saved.name} is saved.", "success")
-            return redirect(url_for("admin.reference") + "#themes", 303)
+        done = _saved(form, "#themes", lambda: save_theme(
+            found, name=form.name.data, description=form.description.data,
+            plain_description=form.plain_description.data, pillar_slug=form.pillar.data,
+            position=int(form.position.data), actor=current_user))
+        if done:
+            return done
     return render("admin/theme.html", form=form, theme=found,
                   in_use=references_to("theme", found.id) if found else [])
 
@@ -65,6 +59,20 @@ def theme(theme_id: int | None):
 @role_required("admin")
 def theme_remove(theme_id: int):
     return _remove(db.session.get(Theme, theme_id) or abort(404), url_for("admin.theme", theme_id=theme_id), "#themes")
+
+
+def _saved(form, anchor: str, save):
+    """Save a theme or an area: back to the list, or None with the reason on the name."""
+    try:
+        saved = save()
+    except AdminError as error:
+        db.session.rollback()
+        form.name.errors.append(str(error))
+        return None
+    db.session.commit()
+    reference_changed()
+    flash(f"{saved.name} is saved.", "success")
+    return redirect(url_for("admin.reference") + anchor, 303)
 
 
 def _remove(found: Theme | Area, back: str, anchor: str):
@@ -89,16 +97,10 @@ def area(area_id: int | None):
     form = AreaForm(data={"name": found.name, "position": str(found.position + 1)} if found else
                     {"position": str(len(ordered_areas()) + 1)})
     if form.validate_on_submit():
-        try:
-            saved = save_area(found, name=form.name.data, position=int(form.position.data), actor=current_user)
-        except AdminError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            reference_changed()
-            flash(f"{saved.name} is saved.", "success")
-            return redirect(url_for("admin.reference") + "#areas", 303)
+        done = _saved(form, "#areas", lambda: save_area(found, name=form.name.data,
+                                                         position=int(form.position.data), actor=current_user))
+        if done:
+            return done
     return render("admin/area.html", form=form, area=found, in_use=references_to("area", found.id) if found else [])
 
 

@@ -12,19 +12,10 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.shared.outbox import OutboxMessage
-from tests.support.a11y import assert_no_axe_violations
-from tests.support.layout import assert_no_horizontal_scroll
+from tests.support.layout import check_screen as check
 from tests.support.staff import browser_sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def check(page, html_checker, where):
-    assert_no_axe_violations(page, where)
-    html_checker.assert_valid(page.content(), where)
-    page.set_viewport_size({"width": 320, "height": 740})
-    assert_no_horizontal_scroll(page, where)
-    page.set_viewport_size({"width": 360, "height": 740})
 
 
 def test_an_admin_invites_a_moderator_who_sets_up_their_own_account(app, any_page, html_checker, make_staff):

@@ -10,22 +10,13 @@ from playwright.sync_api import expect
 from portal.core import retention
 from portal.extensions import db
 from portal.feedback.models import Submission
-from tests.support.a11y import assert_no_axe_violations
 from tests.support.advisory_factories import make_application
 from tests.support.factories import make_submission
 from tests.support.ideas import make_idea
-from tests.support.layout import assert_no_horizontal_scroll
+from tests.support.layout import check_screen as check
 from tests.support.staff import browser_sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def check(page, html_checker, where):
-    assert_no_axe_violations(page, where)
-    html_checker.assert_valid(page.content(), where)
-    page.set_viewport_size({"width": 320, "height": 740})
-    assert_no_horizontal_scroll(page, where)
-    page.set_viewport_size({"width": 360, "height": 740})
 
 
 def test_an_admin_finds_exports_and_erases(app, page, make_staff, html_checker):

@@ -19,9 +19,8 @@ from portal.extensions import db
 from portal.feedback.models import Submission
 from portal.responses.models import Response
 from portal.shared.outbox import OutboxMessage
-from tests.support.a11y import assert_no_axe_violations
 from tests.support.factories import make_submission
-from tests.support.layout import assert_no_horizontal_scroll
+from tests.support.layout import check_screen as check
 from tests.support.staff import browser_sign_in
 
 pytestmark = pytest.mark.browser
@@ -34,14 +33,6 @@ def _fresh_caches():
     clear()
     yield
     clear()
-
-
-def check(page, html_checker, where):
-    assert_no_axe_violations(page, where)
-    html_checker.assert_valid(page.content(), where)
-    page.set_viewport_size({"width": 320, "height": 740})
-    assert_no_horizontal_scroll(page, where)
-    page.set_viewport_size({"width": 360, "height": 740})
 
 
 def make_queue(app) -> dict:

@@ -179,3 +179,15 @@ def assert_targets_min_size(page: Page, min_px: int = 24, where: str = "") -> No
             f"{len(offenders)} target(s) smaller than {min_px}×{min_px}px on {where or page.url}:\n"
             + "\n".join(lines)
         )
+
+
+def check_screen(page, html_checker, where: str) -> None:
+    """The checks every screen of a journey gets: axe-core, the Nu Html Checker, and no
+    sideways scrolling at 320 px (the viewport goes back to the phone's 360 px)."""
+    from tests.support.a11y import assert_no_axe_violations
+
+    assert_no_axe_violations(page, where)
+    html_checker.assert_valid(page.content(), where)
+    page.set_viewport_size({"width": 320, "height": 740})
+    assert_no_horizontal_scroll(page, where)
+    page.set_viewport_size({"width": 360, "height": 740})
