@@ -52,8 +52,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    @app.context_processor
     def navigation() -> dict:
+        """The service navigation, for the page layout (templates/base.html) to call: a
+        fragment swapped in by htmx has no layout, so it does not pay for this."""
         from flask import request
 
         found = contributions(app)
@@ -64,6 +65,8 @@ def init_app(app: Flask) -> None:
             active = request.path == href or (href != "/" and request.path.startswith(href + "/"))
             items.append({"label": gettext(label), "href": href, "active": active})
         return {"nav_items": items, "is_staff_page": staff_screen}
+
+    app.jinja_env.globals["navigation"] = navigation
 
     @app.after_request
     def vary_on_htmx(response):

@@ -3,11 +3,10 @@ strings are marked so they could be translated."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from portal.shared.forms import ChoiceField
+from portal.shared.forms import ChoiceField, Form
 from portal.shared.text import drop_nul, strip_surrounding_space
 from portal.staff.models import ROLE_LABELS
 
@@ -31,7 +30,7 @@ def role_items() -> list[dict]:
     return [{"value": value, "text": _(label), "hint": ROLE_HINTS[value]} for value, label in ROLE_LABELS.items()]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("Email address"), filters=[drop_nul, strip_surrounding_space], validators=[
         DataRequired(_l("Enter their work email address")), Length(max=254, message=_l("Email address must be 254 characters or fewer")),
         Email(message=_l("Enter an email address in the correct format, like name@bradford.gov.uk"))])
@@ -41,12 +40,12 @@ class InviteForm(FlaskForm):
                        message=_l("Choose a role"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = ChoiceField(_l("Role"), choices=_role_choices(), validators=[DataRequired(_l("Choose a role"))],
                        message=_l("Choose a role"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Why an admin is resetting someone's authenticator (kept in the audit log)."""
 
     reason = TextAreaField(_l("Why"), filters=[drop_nul, strip_surrounding_space], validators=[
@@ -54,7 +53,7 @@ class ReasonForm(FlaskForm):
         Length(max=500, message=_l("Keep it to 500 characters or fewer"))])
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(Form):
     name = StringField(_l("Name"), filters=[drop_nul, strip_surrounding_space], validators=[
         DataRequired(_l("Enter the theme's name")), Length(max=120, message=_l("Name must be 120 characters or fewer"))])
     description = TextAreaField(_l("Description"), filters=[drop_nul, strip_surrounding_space], validators=[
@@ -67,14 +66,14 @@ class ThemeForm(FlaskForm):
         DataRequired(_l("Enter a position, like 1 for first")), Regexp(r"^[1-9][0-9]?$", message=POSITION_MESSAGE)])
 
 
-class AreaForm(FlaskForm):
+class AreaForm(Form):
     name = StringField(_l("Name"), filters=[drop_nul, strip_surrounding_space], validators=[
         DataRequired(_l("Enter the area's name")), Length(max=80, message=_l("Name must be 80 characters or fewer"))])
     position = StringField(_l("Position in lists"), filters=[strip_surrounding_space], validators=[
         DataRequired(_l("Enter a position, like 1 for first")), Regexp(r"^[1-9][0-9]?$", message=POSITION_MESSAGE)])
 
 
-class SettingForm(FlaskForm):
+class SettingForm(Form):
     """The number is checked against the setting's own limits by the service."""
 
     value = StringField(_l("Value"), filters=[drop_nul, strip_surrounding_space], validators=[

@@ -1,12 +1,12 @@
 """Forms for the people's data screens (portal/admin/rights.py)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.admin.rights_service import REASON_MAX
 from portal.core.retention import QueryError, parse_query
+from portal.shared.forms import Form
 
 
 def _a_query(form, field):
@@ -16,7 +16,7 @@ def _a_query(form, field):
         raise ValidationError(_l(str(error))) from error
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """A GET form (nothing changes), so no CSRF token: the address can be bookmarked."""
 
     class Meta:
@@ -25,7 +25,7 @@ class SearchForm(FlaskForm):
     q = StringField(_l("Reference number or email address"), validators=[_a_query])
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     q = HiddenField(validators=[_a_query])
     reason = TextAreaField(_l("Why is this being erased?"), validators=[
         InputRequired(_l("Enter why this is being erased")),

@@ -4,12 +4,11 @@ behind the links emailed to applicants and members."""
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.advisory.models import NAME_MAX, PHONE_MAX, TEXT_MAX
-from portal.shared.forms import EMAIL_MAX
+from portal.shared.forms import EMAIL_MAX, Form
 from portal.shared.text import clean_text, strip_surrounding_space
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
@@ -19,14 +18,14 @@ def _clean(value):
     return clean_text(value).strip() if isinstance(value, str) else value
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     name = StringField(filters=[_clean], validators=[
         DataRequired(_l("Enter your name")),
         Length(max=NAME_MAX, message=_l("Your name must be %(max)s characters or fewer", max=NAME_MAX)),
     ])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     email = StringField(filters=[strip_surrounding_space], validators=[
         Optional(),
         Length(max=EMAIL_MAX, message=_l("Email address must be 254 characters or fewer")),
@@ -55,14 +54,14 @@ def _text(required: str, too_long: str, optional: bool = False):
     return TextAreaField(filters=[_clean], validators=[*checks, Length(max=TEXT_MAX, message=too_long)])
 
 
-class WhyForm(FlaskForm):
+class WhyForm(Form):
     why = _text(_l("Tell us why you want to join"), _l("Why you want to join must be 2,000 characters or fewer"))
     bring = _text(_l("Tell us what you would bring to the group"),
                   _l("What you would bring must be 2,000 characters or fewer"))
     website = StringField()  # the honeypot
 
 
-class ManyForm(FlaskForm):
+class ManyForm(Form):
     """Checkboxes: any number of values from a fixed list; ``required_message`` makes one required."""
 
     answer = SelectMultipleField(validate_choice=False)
@@ -79,11 +78,11 @@ class ManyForm(FlaskForm):
             raise ValidationError(self.required_message)
 
 
-class AccessForm(FlaskForm):
+class AccessForm(Form):
     access = _text("", _l("Access needs must be 2,000 characters or fewer"), optional=True)
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(Form):
     has_interests = StringField()
     declaration = TextAreaField(filters=[_clean], validators=[
         Length(max=TEXT_MAX, message=_l("Your declaration must be 2,000 characters or fewer"))])
@@ -97,16 +96,16 @@ class DeclarationForm(FlaskForm):
             raise ValidationError(_l("Tell us about your interests"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     consent = BooleanField(validators=[DataRequired(_l("Tick the box to say we may contact you about the group"))])
 
 
-class RefreshDeclarationForm(FlaskForm):
+class RefreshDeclarationForm(Form):
     declaration = TextAreaField(filters=[_clean], validators=[
         Length(max=TEXT_MAX, message=_l("Your declaration must be 2,000 characters or fewer"))])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """Accept or decline an offer, yes or no to an invitation: the button pressed."""
 
     answer = StringField()

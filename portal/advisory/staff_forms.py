@@ -7,12 +7,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.advisory import draw
-from portal.shared.forms import ChoiceField
+from portal.shared.forms import ChoiceField, Form
 from portal.shared.text import drop_nul, strip_surrounding_space
 from portal.timeutil import uk_today
 
@@ -25,7 +24,7 @@ DETAILS_MAX = 2000
 _TEXT = [drop_nul, strip_surrounding_space]  # NUL characters out (PostgreSQL cannot store them)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """The note that goes with a move (the move itself is the button pressed)."""
 
     note = TextAreaField(filters=_TEXT, validators=[
@@ -33,7 +32,7 @@ class MoveForm(FlaskForm):
     ])
 
 
-class DrawForm(FlaskForm):
+class DrawForm(Form):
     characteristic = RadioField(validate_choice=False)
 
     def __init__(self, *args, **kwargs):
@@ -41,7 +40,7 @@ class DrawForm(FlaskForm):
         self.characteristic.choices = [(key, _(reference.label)) for key, reference in draw.REFERENCES.items()]
 
 
-class _DatedForm(FlaskForm):
+class _DatedForm(Form):
     """A GOV.UK date input (day, month, year), read into `held_on`. Errors go on the day
     field, whose id the error summary links to."""
 

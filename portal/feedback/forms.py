@@ -12,11 +12,10 @@ values checked against stay plain.
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from portal.shared.forms import CheckForm, ChoiceForm, ReplyForm  # noqa: F401  (the question pages')
+from portal.shared.forms import CheckForm, ChoiceForm, Form, ReplyForm  # noqa: F401  (the question pages')
 from portal.shared.text import no_nul, strip_surrounding_space
 
 BODY_MAX = 2000
@@ -29,7 +28,7 @@ class EthnicBackgroundForm(ChoiceForm):
     ])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField()
     # Hidden from people and screen readers (see the honeypot macro); bots fill it in.
     website = StringField()
@@ -49,7 +48,7 @@ class MessageForm(FlaskForm):
             raise ValidationError(_("What you wrote contains a character we cannot accept. Remove it and try again"))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     """Look up a reference. A GET form, so no CSRF token: it changes nothing."""
 
     class Meta:

@@ -35,7 +35,6 @@ from flask import abort, current_app, flash, g, make_response, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -45,6 +44,7 @@ from portal.ideas import bp, eventmode, services
 from portal.ideas.models import Event
 from portal.ideas.tablet import EVENT, SEEN, TABLET, start_afresh
 from portal.shared.devices import device_hash, device_token, has_device
+from portal.shared.forms import Form
 from portal.shared.fragments import render
 from portal.shared.links import public_url
 from portal.shared.pages import private, staff
@@ -74,7 +74,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """Name, place, date (GOV.UK date input) and the themes on show. Validation only."""
 
     name = StringField(filters=[_strip], validators=[

@@ -2,19 +2,18 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.i18n import local_number
 from portal.ideas.models import BODY_MAX, TITLE_MAX
-from portal.shared.forms import EMAIL_MAX
+from portal.shared.forms import EMAIL_MAX, Form
 from portal.shared.text import no_nul, strip_surrounding_space
 
 BAD_CHARACTER = _l("What you wrote contains a character we cannot accept. Remove it and try again")
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     title = StringField(filters=[strip_surrounding_space], validators=[
         DataRequired(_l("Give your idea a short name")),
         Length(max=TITLE_MAX, message=_l("The name of your idea must be %(max)s characters or fewer", max=TITLE_MAX)),
@@ -34,7 +33,7 @@ class IdeaForm(FlaskForm):
             raise ValidationError(BAD_CHARACTER)
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     """Support or withdraw: the action wanted, so a replayed post changes nothing.
     Cross-site posts are refused by their headers (portal/shared/origin.py), not a token."""
 
@@ -45,7 +44,7 @@ class SupportForm(FlaskForm):
     next = HiddenField()
 
 
-class VerifyEmailForm(FlaskForm):
+class VerifyEmailForm(Form):
     email = StringField(filters=[strip_surrounding_space], validators=[
         DataRequired(_l("Enter your email address")),
         Length(max=EMAIL_MAX, message=_l("Email address must be 254 characters or fewer")),
@@ -54,7 +53,7 @@ class VerifyEmailForm(FlaskForm):
     notify = BooleanField()
 
 
-class VerifyCodeForm(FlaskForm):
+class VerifyCodeForm(Form):
     code = StringField(filters=[lambda value: "".join((value or "").split())], validators=[
         DataRequired(_l("Enter the 6-digit code from the email")),
     ])

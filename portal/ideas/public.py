@@ -175,11 +175,8 @@ def support(slug: str, idea_id: int):
         flash(_("This idea cannot be supported at the moment."), "error")
         return redirect(back, code=303)
     message = _support_message(form.action.data, result)
-    if wants_fragment():
-        idea = services.published_idea(idea_id)
-        if idea is None:
-            abort(404)
-        return render("ideas/_support.html", theme=theme, idea=idea, supported=form.action.data == "support",
+    if wants_fragment():  # the control again, from the tallies the service returned: no further read
+        return render("ideas/_support.html", theme=theme, idea=result.tallies, supported=form.action.data == "support",
                       here=back, announcement=message)
     flash(message, "success" if result.changed else "info")
     return redirect(back + f"#idea-{idea_id}", code=303)

@@ -16,8 +16,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, bindparam, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.models import Area, Theme
@@ -221,49 +220,92 @@ def supported_by(device: str | None, idea_ids: list[int]) -> set[int]:
 # ---- supporting ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class Tallies:
+    """An idea's counts, as the support control shows them (templates/ideas/_support.html)."""
+
+    id: int
+    support_count: int
+    verified_count: int
+    voided_count: int
+
+    @property
+    def unverified_count(self) -> int:
+        return self.support_count - self.verified_count
+
+
+@dataclass(frozen=True)
 class SupportResult:
     changed: bool  # False: it was already so (supported twice, or withdrawn twice)
-    supports: int
-    verified: int
+    tallies: Tallies
+
+    @property
+    def supports(self) -> int:
+        return self.tallies.support_count
 
 
-def _insert_ignore(values: dict):
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(IdeaSupport).values(**values).on_conflict_do_nothing(index_elements=["idea_id", "device"])
+_IDEA = Idea.__table__
+_SUPPORT = IdeaSupport.__table__
+_TALLY_COLUMNS = (_IDEA.c.support_count, _IDEA.c.verified_count, _IDEA.c.voided_count)
 
 
-def _tallies(idea_id: int) -> tuple[int, int]:
-    return db.session.execute(select(Idea.support_count, Idea.verified_count).where(Idea.id == idea_id)).one()
+def _on_the_board():
+    """published(), for a statement on the idea table alone."""
+    return exists().where(ModerationItem.id == _IDEA.c.id, published())
+
+
+# The support itself. Written out because SQLAlchemy builds its dialects' ON CONFLICT
+# again for every statement (they are not cacheable), which cost more than running it;
+# this text is cached once, and the same SQL runs on SQLite and PostgreSQL. RETURNING says
+# whether a row went in (rowcount is not to be trusted for ON CONFLICT DO NOTHING). A
+# device that verified its email once stays verified (and told, if it asked) for what it
+# supports next: the two subqueries read its earlier supports. (The device is passed
+# twice, as PostgreSQL types each parameter once and here it meets two contexts.)
+_ADD_SUPPORT = text("""
+    INSERT INTO idea_support (idea_id, device, client, channel, event_id, audience, created_at,
+                              verified_at, notify_email)
+    VALUES (:idea, :device, :client, :channel, :event, :audience, :now,
+            (SELECT max(verified_at) FROM idea_support WHERE device = :same_device),
+            (SELECT max(notify_email) FROM idea_support WHERE device = :same_device))
+    ON CONFLICT (idea_id, device) DO NOTHING
+    RETURNING verified_at
+""").bindparams(bindparam("now", type_=_SUPPORT.c.created_at.type)).columns(_SUPPORT.c.verified_at)
+_THIS_IDEA = (_IDEA.c.id == bindparam("idea"), _on_the_board())
+# The tally moves by the row just added, only for an idea on the board …
+_COUNT_SUPPORT = (update(_IDEA).where(*_THIS_IDEA)
+                  .values(support_count=_IDEA.c.support_count + 1,
+                          verified_count=_IDEA.c.verified_count + bindparam("verified"))
+                  .returning(*_TALLY_COLUMNS))
+# … or, when nothing was added, is read, again only for an idea on the board.
+_READ_TALLIES = select(*_TALLY_COLUMNS).where(*_THIS_IDEA)
 
 
 def support(idea_id: int, device: str, client: str = "", event: Event | None = None,
             audience: str | None = None) -> SupportResult:
     """Add this device's support, once: insert-or-ignore on (idea, device), and the tally
-    moves by exactly the rows inserted, in the same transaction."""
-    # Only whether it is on the board: an id, not the idea with its theme and area.
-    if db.session.scalar(select(Idea.id).where(Idea.id == idea_id, published())) is None:
-        raise NotOpen
+    moves by exactly the rows inserted, in the same transaction. Two statements: the
+    insert, then the tally's update (or, when nothing went in, its read), each only for
+    an idea on the board; for any other idea nothing is kept and NotOpen is raised."""
     if event is not None and not event.is_open:
         raise NotOpen
-    # A device that verified its email once stays verified (and told, if it asked) for
-    # what it supports next: one read of its other supports.
-    verified, notify = db.session.execute(select(func.max(IdeaSupport.verified_at), func.max(IdeaSupport.notify_email))
-                                          .where(IdeaSupport.device == device)).one()
-    # RETURNING says whether a row went in: rowcount is not to be trusted for an
-    # INSERT … ON CONFLICT DO NOTHING (PostgreSQL gives -1 when RETURNING is implied).
-    inserted = db.session.execute(_insert_ignore({
-        "idea_id": idea_id, "device": device, "client": client,
-        "channel": "event" if event else "online", "event_id": event.id if event else None,
-        "audience": audience, "created_at": utcnow(), "verified_at": verified, "notify_email": notify,
-    }).returning(IdeaSupport.id)).first() is not None
-    if inserted:
-        db.session.execute(update(Idea).where(Idea.id == idea_id).values(
-            support_count=Idea.support_count + 1,
-            verified_count=Idea.verified_count + (1 if verified else 0)))
+    connection = db.session.connection()
+    try:
+        added = connection.execute(_ADD_SUPPORT, {
+            "idea": idea_id, "device": device, "same_device": device, "client": client, "channel": "event" if event else "online",
+            "event": event.id if event else None, "audience": audience, "now": utcnow()}).first()
+    except IntegrityError:  # no such idea
+        db.session.rollback()
+        raise NotOpen from None
+    if added is not None:
+        row = connection.execute(_COUNT_SUPPORT, {"idea": idea_id, "verified": int(added.verified_at is not None)})
+    else:
+        row = connection.execute(_READ_TALLIES, {"idea": idea_id})
+    tallies = row.first()
+    if tallies is None:  # not on the board: the insert, if any, is undone
+        db.session.rollback()
+        raise NotOpen
     db.session.commit()
-    return SupportResult(bool(inserted), *_tallies(idea_id))
+    return SupportResult(added is not None, Tallies(idea_id, *tallies))
 
 
 def withdraw(idea_id: int, device: str) -> SupportResult:
@@ -276,8 +318,9 @@ def withdraw(idea_id: int, device: str) -> SupportResult:
         db.session.execute(update(Idea).where(Idea.id == idea_id).values(
             support_count=Idea.support_count - unverified - verified,
             verified_count=Idea.verified_count - verified))
+    tallies = db.session.execute(select(*_TALLY_COLUMNS).where(_IDEA.c.id == idea_id)).one()
     db.session.commit()
-    return SupportResult(bool(unverified or verified), *_tallies(idea_id))
+    return SupportResult(bool(unverified or verified), Tallies(idea_id, *tallies))
 
 
 # ---- verification by emailed code ----------------------------------------------------

@@ -1,10 +1,10 @@
 """Forms for the staff screens. CSRF is on every posted form (CSRFProtect); the queue's
 filter form is a GET form, so it carries none."""
 
+import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.moderation.detection import check_pattern
@@ -12,11 +12,11 @@ from portal.moderation.kinds import all_kinds
 from portal.moderation.models import AUDIENCES, SAFEGUARDING_OUTCOMES
 from portal.moderation.safeguarding import comparable_pattern
 from portal.moderation.services import NOTE_MAX, NOTE_MAX_SHOWN, ORDERS, QUEUE_STATUSES
-from portal.shared.forms import ChoiceField
+from portal.shared.forms import ChoiceField, Form
 from portal.shared.text import drop_nul, no_nul, strip_surrounding_space
 
 
-class QueueFilterForm(Form):
+class QueueFilterForm(wtforms.Form):
     """Read from the query string; WTForms only renders it, QueueFilters does the rules."""
 
     kind = ChoiceField(_l("Kind"))
@@ -42,7 +42,7 @@ class QueueFilterForm(Form):
         self.flagged.data = formdata.get("flagged") == "yes"
 
 
-class RedactionForm(FlaskForm):
+class RedactionForm(Form):
     public_text = TextAreaField(
         _l("Public wording"),
         filters=[drop_nul],
@@ -59,7 +59,7 @@ class RedactionForm(FlaskForm):
         return [word.strip() for word in (self.remove_words.data or "").split(",") if word.strip()]
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(
         _l("Internal note"),
         filters=[drop_nul],
@@ -68,7 +68,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class SafeguardingOutcomeForm(FlaskForm):
+class SafeguardingOutcomeForm(Form):
     outcome = ChoiceField(
         _l("What was done?"),
         # The outcome labels stay plain text (they go into the audit log): translated when shown.
@@ -83,7 +83,7 @@ class SafeguardingOutcomeForm(FlaskForm):
     )
 
 
-class PhraseForm(FlaskForm):
+class PhraseForm(Form):
     """Add a word or phrase to the safeguarding list (admins and the safeguarding lead)."""
 
     phrase = StringField(filters=[strip_surrounding_space], validators=[

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -14,6 +13,7 @@ from portal.i18n import N_
 from portal.moderation.forms import ChoiceField, drop_nul
 from portal.responses.models import RESPONSE_STATUSES
 from portal.responses.services import ResponseFields, problems_for_publishing
+from portal.shared.forms import Form
 
 # Translated where they are shown (the edit page).
 STATUS_HINTS = {
@@ -25,7 +25,7 @@ STATUS_HINTS = {
 DATE_PROBLEM = N_("The date must be a real date, for example 27 3 2026")
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     you_said = TextAreaField(_l("You said"), filters=[drop_nul], validators=[Optional(), Length(max=2000, message=_l("\"You said\" must be 2,000 characters or fewer"))])
     we_did = TextAreaField(_l("We did"), filters=[drop_nul], validators=[Optional(), Length(max=5000, message=_l("\"We did\" must be 5,000 characters or fewer"))])
     status = ChoiceField(_l("Status"), choices=list(RESPONSE_STATUSES.items()),

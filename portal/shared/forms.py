@@ -1,9 +1,14 @@
 """Form fields and question-page forms more than one capability uses."""
 
+from functools import cache
+
+from babel.support import Translations
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from portal.shared.text import strip_surrounding_space
@@ -11,6 +16,20 @@ from portal.shared.text import strip_surrounding_space
 EMAIL_MAX = 254
 
 CHOOSE_ONE = _l("Choose one of the options")
+
+
+@cache
+def wtforms_translations(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """Every form's base. WTForms' own messages come in the page's language from one copy
+    per process: Flask-WTF would read the catalogue from disk for every request."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations(str(get_locale() or "en"))
 
 
 class ChoiceField(StringField):
@@ -30,7 +49,7 @@ class ChoiceField(StringField):
             raise ValidationError(self.message)
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(Form):
     """One radio question. ``required_message=None`` makes the answer optional."""
 
     answer = RadioField(validate_choice=False)
@@ -54,7 +73,7 @@ class ChoiceForm(FlaskForm):
         field.data = raw
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     email = StringField(filters=[strip_surrounding_space], validators=[
         Optional(),
         Length(max=EMAIL_MAX, message=_l("Email address must be 254 characters or fewer")),
@@ -62,7 +81,7 @@ class ReplyForm(FlaskForm):
     ])
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """Check answers: the draft it was shown for, so a stale or replayed page is caught."""
 
     draft_token = HiddenField()

@@ -237,6 +237,46 @@ def test_an_idea_not_on_the_board_cannot_be_supported(app, client):
     assert support_rows(app, ref.id) == 0
 
 
+@pytest.mark.parametrize("which", ["no such idea", "merged into another", "hidden"])
+def test_supporting_an_idea_that_is_gone_changes_nothing_and_says_so(app, client, which):
+    with app.app_context():
+        keep, idea = make_idea(title="Keep"), make_idea(title="Gone")
+        if which == "merged into another":
+            idea.merged_into_id = keep.id
+        elif which == "hidden":
+            idea.status = "hidden"
+        db.session.commit()
+        keep_id, idea_id = keep.id, idea.id if which != "no such idea" else idea.id + 1000
+    for htmx in (False, True):
+        response = client.post(f"/ideas/{THEME}/{idea_id}/support", data={"action": "support", "next": f"/ideas/{THEME}"},
+                               headers={"Sec-Fetch-Site": "same-origin", **({"HX-Request": "true"} if htmx else {})})
+        assert response.status_code == 303
+        assert "This idea cannot be supported at the moment." in flashes(client, response)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IdeaSupport)) == 0
+        assert db.session.get(Idea, keep_id).support_count == 0
+
+
+def test_a_support_is_two_statements_however_many_supports_the_device_has(app, client):
+    """The busiest write: the insert, then the tally (PERFORMANCE.md: 300 a second)."""
+    from tests.support.queries import QueryCounter
+
+    with app.app_context():
+        ideas = [make_idea(title=f"Idea {n}") for n in range(4)]
+        refs = [type("IdeaRef", (), {"id": idea.id, "theme": idea.theme}) for idea in ideas]
+        engine = db.engine
+    for ref in refs[:3]:  # with htmx, as on a board: no flash message, so no session
+        support(client, ref, htmx=True)
+    page = f"/ideas/{THEME}/{refs[3].id}"
+    for expected in ("You support this idea. It now has 1 support.", "You already support this idea"):
+        with QueryCounter(engine) as counter:
+            response = client.post(f"{page}/support", data={"action": "support", "next": page},
+                                   headers={"Sec-Fetch-Site": "same-origin", "HX-Request": "true"})
+        assert response.status_code == 200 and expected in response.get_data(as_text=True)
+        assert counter.count == 2, counter.format()
+    assert idea_row(app, refs[3].id).support_count == 1 == support_rows(app, refs[3].id)
+
+
 @pytest.mark.parametrize("headers", [
     {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
     {"Origin": "https://evil.example"}, {"Origin": "null"},
@@ -380,6 +420,13 @@ def test_an_emailed_code_moves_this_devices_supports_to_verified_and_forgets_the
     # The code cannot be used twice.
     assert client.post("/ideas/confirm-your-supports/code", data={"code": code, "csrf_token": token}
                        ).headers["Location"].endswith("/ideas/confirm-your-supports")
+    # What this device supports next counts as verified at once.
+    with app.app_context():
+        later = make_idea(title="Another idea")
+        later_ref = type("IdeaRef", (), {"id": later.id, "theme": later.theme})
+    support(client, later_ref)
+    row = idea_row(app, later_ref.id)
+    assert (row.support_count, row.verified_count) == (1, 1)
 
 
 # ---- merging -----------------------------------------------------------------------
