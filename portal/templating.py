@@ -1,12 +1,13 @@
 """Template helpers: filters and the navigation the capabilities contributed (dates and
 numbers are formatted by language in portal.i18n)."""
 
-from flask import Flask, url_for
-from flask_babel import get_locale, get_translations, gettext
+from flask import Flask, render_template, url_for
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from portal.core.contributions import contributions
+from portal.i18n import translate
 from portal.security import add_vary
 from portal.shared.links import url_if_served
 from portal.shared.pages import STAFF, current_page_is
@@ -52,21 +53,50 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    # Each navigation's (label, href) pairs, worked out at its first use: what the
+    # capabilities contributed never changes while the app runs.
+    nav_links: dict[bool, list[tuple[str, str]]] = {}
+
     def navigation() -> dict:
         """The service navigation, for the page layout (templates/base.html) to call: a
         fragment swapped in by htmx has no layout, so it does not pay for this."""
         from flask import request
 
-        found = contributions(app)
         staff_screen = current_page_is(STAFF) and current_user.is_authenticated
-        items = []
-        for _position, label, endpoint in found.staff_nav if staff_screen else found.public_nav:
-            href = url_for(endpoint)
-            active = request.path == href or (href != "/" and request.path.startswith(href + "/"))
-            items.append({"label": gettext(label), "href": href, "active": active})
+        links = nav_links.get(staff_screen)
+        if links is None:
+            found = contributions(app)
+            links = nav_links[staff_screen] = [
+                (label, url_for(endpoint)) for _position, label, endpoint in
+                (found.staff_nav if staff_screen else found.public_nav)]
+        path = request.path
+        items = [{"label": translate(label), "href": href,
+                  "active": path == href or (href != "/" and path.startswith(href + "/"))} for label, href in links]
         return {"nav_items": items, "is_staff_page": staff_screen}
 
     app.jinja_env.globals["navigation"] = navigation
+
+    footers: dict[str, Markup] = {}
+
+    def site_footer() -> Markup:
+        """The footer reads nothing but the page's language, so it is rendered once per
+        language per process (not while templates are being edited: debug or auto-reload)."""
+        language = str(get_locale() or "en")
+        footer = footers.get(language)
+        if footer is None:
+            footer = Markup(render_template("_partials/footer.html"))
+            if not (app.debug or app.config.get("TEMPLATES_AUTO_RELOAD")):
+                footers[language] = footer
+        return footer
+
+    app.jinja_env.globals["site_footer"] = site_footer
+
+    # The signed-in staff member for templates, looked up only when a template reads it
+    # (Flask-Login's own context processor looks them up for every page, public ones too).
+    app.template_context_processors[None] = [
+        processor for processor in app.template_context_processors[None]
+        if getattr(processor, "__module__", "") != "flask_login.utils"]
+    app.jinja_env.globals["current_user"] = current_user
 
     @app.after_request
     def vary_on_htmx(response):
