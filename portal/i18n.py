@@ -18,7 +18,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from portal.security import add_vary
+from portal.security import vary_always
 from portal.timeutil import UK, as_aware
 
 
@@ -189,5 +189,6 @@ def init_app(app: Flask) -> None:
         if chosen and request.cookies.get(COOKIE) != chosen:
             response.set_cookie(COOKIE, chosen, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
                                 secure=app.config.get("SESSION_COOKIE_SECURE", False))
-        add_vary(response, "Accept-Language", "Cookie")
         return response
+
+    vary_always(app, "Accept-Language", "Cookie")  # the page's language comes from these

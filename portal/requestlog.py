@@ -57,8 +57,10 @@ class _StderrHandler(logging.StreamHandler):
 logger = logging.getLogger(LOGGER_NAME)
 logger.setLevel(logging.INFO)
 logger.propagate = False
-if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
-    logger.addHandler(_StderrHandler())
+_HANDLER = next((handler for handler in logger.handlers if isinstance(handler, _StderrHandler)), None)
+if _HANDLER is None:
+    _HANDLER = _StderrHandler()
+    logger.addHandler(_HANDLER)
 
 
 def request_id_from(value: str | None) -> str:
@@ -138,10 +140,19 @@ def _write(error: BaseException | None) -> None:
     # process) disables every logger it does not name; REQUEST_LOG_ENABLED is the switch.
     logger.disabled = False
     level = logging.ERROR if status >= 500 else logging.INFO
-    if logger.isEnabledFor(level):
+    if not logger.isEnabledFor(level):
+        return
+    line = _ENCODER.encode(record)
+    if logger.handlers == [_HANDLER]:
+        # Only our own handler, as configured at import: write the line as it would (a
+        # log record, a lock and a formatter cost more than the rest of this hook).
+        stream = sys.stderr
+        stream.write(line + "\n")
+        stream.flush()
+    else:
         # The record is made here rather than by logger.log, which looks up the caller's
         # file and line by walking the stack for every line; nobody reads them.
-        logger.handle(logger.makeRecord(LOGGER_NAME, level, __file__, 0, _ENCODER.encode(record), None, None))
+        logger.handle(logger.makeRecord(LOGGER_NAME, level, __file__, 0, line, None, None))
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from portal.core.contributions import contributions
 from portal.i18n import translate
-from portal.security import add_vary
+from portal.security import vary_always
 from portal.shared.links import url_if_served
 from portal.shared.pages import STAFF, current_page_is
 
@@ -98,8 +98,5 @@ def init_app(app: Flask) -> None:
         if getattr(processor, "__module__", "") != "flask_login.utils"]
     app.jinja_env.globals["current_user"] = current_user
 
-    @app.after_request
-    def vary_on_htmx(response):
-        # The same URL answers with a whole page or a fragment, so caches must tell them apart.
-        add_vary(response, "HX-Request")  # the merged header remembered, not re-parsed (portal.security)
-        return response
+    # The same URL answers with a whole page or a fragment, so caches must tell them apart.
+    vary_always(app, "HX-Request")
