@@ -3,13 +3,18 @@
 The build (scripts/build_assets.py) commits a gzip copy beside each of them; when the app
 compresses (portal.compression), a client that accepts gzip is sent that copy as it is,
 with the original's type, instead of the file being compressed again on every request.
+Both are read once, at start-up, and served from memory: they are a few files that only
+change with a build, and a response holding no open file leaves none behind when a
+browser drops the connection halfway.
 """
 
+import hashlib
 import json
 import mimetypes
 import os
+from dataclasses import dataclass
 
-from flask import Flask, request, send_from_directory, url_for
+from flask import Flask, request, url_for
 
 from portal.compression import accepts_gzip
 
@@ -40,25 +45,22 @@ def init_app(app: Flask) -> None:
 
     app.get_send_file_max_age = max_age
 
-    # The committed .gz copies, found once: the files only change with a build (and a deploy).
-    gzipped = set()
-    for folder, _dirs, files in os.walk(dist):
-        for name in files:
-            if name.endswith(".gz") and name[:-3] in files:
-                gzipped.add(os.path.relpath(os.path.join(folder, name[:-3]), app.static_folder).replace(os.sep, "/"))
+    built = _built_assets(dist, app.static_folder)
     static_view = app.view_functions["static"]
 
     def static(filename: str):
-        if filename in gzipped and app.config.get("COMPRESS_RESPONSES") and accepts_gzip():
-            response = send_from_directory(app.static_folder, filename + ".gz",
-                                           max_age=max_age(filename))
-            response.content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-            if response.content_type.startswith("text/"):
-                response.content_type += "; charset=utf-8"
+        asset = built.get(filename)
+        if asset is None:
+            return static_view(filename=filename)
+        packed = asset.gzipped is not None and app.config.get("COMPRESS_RESPONSES") and accepts_gzip()
+        response = app.response_class(asset.gzipped if packed else asset.body, mimetype=asset.mimetype)
+        response.set_etag(asset.etag + ("-gzip" if packed else ""))
+        if packed:
             response.headers["Content-Encoding"] = "gzip"
-            response.vary.add("Accept-Encoding")
-            return response
-        return static_view(filename=filename)
+        response.vary.add("Accept-Encoding")
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age(filename)
+        return response.make_conditional(request)
 
     app.view_functions["static"] = static
 
@@ -67,3 +69,32 @@ def init_app(app: Flask) -> None:
         if response.status_code == 200 and request.path.startswith("/static/dist/"):
             response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         return response
+
+
+@dataclass(frozen=True)
+class BuiltAsset:
+    body: bytes
+    gzipped: bytes | None  # the committed .gz copy, if there is one
+    mimetype: str
+    etag: str
+
+
+def _built_assets(dist: str, static_folder: str) -> dict[str, BuiltAsset]:
+    """Every fingerprinted file in static/dist, by its path under static/."""
+    found = {}
+    if not os.path.isdir(dist):
+        return found
+    names = set(os.listdir(dist))
+    for name in names:
+        if name.endswith(".gz") or name == "manifest.json":
+            continue
+        with open(os.path.join(dist, name), "rb") as handle:
+            body = handle.read()
+        gzipped = None
+        if name + ".gz" in names:
+            with open(os.path.join(dist, name + ".gz"), "rb") as handle:
+                gzipped = handle.read()
+        path = os.path.relpath(os.path.join(dist, name), static_folder).replace(os.sep, "/")
+        found[path] = BuiltAsset(body, gzipped, mimetypes.guess_type(name)[0] or "application/octet-stream",
+                                 hashlib.sha256(body).hexdigest()[:20])
+    return found

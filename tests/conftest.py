@@ -102,10 +102,21 @@ def make_app(database_url):
 BROWSER_FIXTURES = {"chromium", "live_server", "page", "page_nojs", "any_page", "phone", "sc_chromium"}
 
 
+# CI runs the suite twice, on SQLite and then on PostgreSQL. A test that uses no database
+# fixture (every way to the test database starts at `database_url`) cannot come out
+# differently the second time, so the PostgreSQL run leaves it to the SQLite run.
+ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+RUN_ONCE = pytest.mark.skip(reason="uses no database, so it runs once, in the SQLite run (make test without "
+                                   "TEST_DATABASE_URL); its result cannot depend on PostgreSQL")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.browser)
+        if ON_POSTGRESQL and "database_url" not in fixtures:
+            item.add_marker(RUN_ONCE)
 
 
 def reset_database(application) -> None:
