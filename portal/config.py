@@ -22,7 +22,10 @@ class Defaults:
     # except in production, where the reverse proxy compresses.
     COMPRESS_RESPONSES = None
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers: reading the window back for them is one more round trip
+    # to the shared store on every limited request (a support, a track lookup), and no
+    # browser reads them. A refusal still says when to come back (Retry-After, portal.errors).
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_STRATEGY = "moving-window"
     # If Redis is unreachable, count in each process's memory until it is back, rather
     # than refusing every form post with an error (limits are looser meanwhile; /readyz

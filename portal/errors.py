@@ -62,6 +62,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429:
+            page, code = render_error(429)
+            return page, code, {"Retry-After": str(_retry_after(error))}
         if error.code in MESSAGES:
             return render_error(error.code)
         return error
@@ -87,3 +90,11 @@ def init_app(app: Flask) -> None:
             return database_down(error.original_exception)
         # Flask has logged the traceback already; the person gets a calm page.
         return render_error(500)
+
+
+def _retry_after(error: HTTPException) -> int:
+    """Seconds until the limit that refused this certainly lets the next try through:
+    its whole window (a moving window frees its oldest hit within it)."""
+    limit = getattr(error, "limit", None)
+    item = getattr(limit, "limit", None)
+    return int(item.get_expiry()) if item is not None else 60

@@ -207,6 +207,10 @@ def test_rate_limited_page_is_friendly(app, client, rate_limits):
     response = client.post("/staff/login", data=wrong)
     assert response.status_code == 429
     assert "You have tried too many times" in response.get_data(as_text=True)
+    # When to come back: the sign-in limit's window (10 a minute), and nothing about how
+    # many tries are left (no X-RateLimit-* headers: no page reads them).
+    assert response.headers["Retry-After"] == "60"
+    assert not [name for name, _value in response.headers if name.lower().startswith("x-ratelimit")]
 
 
 def test_static_assets_are_fingerprinted_and_cached_for_a_year(client):

@@ -193,6 +193,6 @@ def test_lookups_are_rate_limited_but_the_empty_form_is_not(app, client, rate_li
     for i in range(30):
         assert client.get(f"/track/BD-2345-{i:04d}").status_code == 404
     response = client.get("/track", query_string={"reference": "BD-2345-6789"})
-    assert response.status_code == 429
+    assert response.status_code == 429 and response.headers["Retry-After"] == "60"  # 30 a minute
     assert "You have tried too many times" in response.get_data(as_text=True)
     assert client.get("/track/BD-2345-6789").status_code == 429

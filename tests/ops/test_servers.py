@@ -326,8 +326,6 @@ def test_the_sign_in_limit_is_counted_once_for_both_servers(app, servers):
     assert statuses == [200] * 10 + [429] * 30, statuses
     through = [response for _port, response in answers[:10]]
     assert all(WRONG in response.words() for response in through), [r.words()[:200] for r in through]
-    # The count left, as each server read it from Redis: one count, whichever server asked.
-    assert [int(r.headers["X-RateLimit-Remaining"]) for r in through] == list(range(9, -1, -1))
     refused = [response for _port, response in answers[10:]]
     assert all(TOO_MANY in response.words() for response in refused)
     assert {port for port, response in answers if response.status == 429} == {s.port for s in servers}
