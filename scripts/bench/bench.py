@@ -200,9 +200,11 @@ def pg_url(base: str, name: str) -> str:
 
 
 def pg_admin(base: str, *statements: str) -> None:
+    """CREATE/DROP DATABASE, run from the server's maintenance database (`postgres`): the
+    database named in BENCH_DATABASE_URL only names the copies and need not exist."""
     from sqlalchemy import create_engine
 
-    url = base.replace("postgres://", "postgresql://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
+    url = pg_url(base, "postgres").replace("postgresql://", "postgresql+psycopg://", 1)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
