@@ -4,6 +4,11 @@ The cookie holds only a random token; the data (a feedback draft, the signed-in 
 member) stays on the server, so signing out really ends a session and nothing a
 resident typed travels back and forth in a cookie. Rows are keyed by a hash of the
 token, so a copy of the table does not let anyone take over a session.
+
+Until a session holds more than its form-security secret (the CSRF token every form
+page makes), there is no row: the cookie carries that random secret itself, signed, so
+opening a form page, or a crawler following every link, writes nothing to the database.
+The first answer stored makes the row, with the same secret, so forms already open work.
 """
 
 import hashlib
@@ -13,6 +18,7 @@ from datetime import datetime, timedelta
 from flask import Flask, Request, Response
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, Signer
 from sqlalchemy import DateTime, String, Text, delete, insert, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,6 +30,9 @@ from portal.timeutil import utcnow
 
 # Writing last-seen on every request would turn each page view into a write.
 TOUCH_INTERVAL = timedelta(seconds=60)
+# A cookie holding only the signed CSRF secret starts with this; a row's token never has a dot.
+SECRET_ONLY = "s."
+CSRF_KEY = "csrf_token"  # Flask-WTF's WTF_CSRF_FIELD_NAME
 
 
 class WebSession(db.Model):
@@ -87,6 +96,12 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
+        if token.startswith(SECRET_ONLY):
+            try:
+                secret = _signer(app).unsign(token[len(SECRET_ONLY):]).decode()
+            except BadSignature:
+                return ServerSession()
+            return ServerSession({CSRF_KEY: secret})
         table = WebSession.__table__
         try:
             with db.engine.begin() as conn:
@@ -119,12 +134,28 @@ class DatabaseSessionInterface(SessionInterface):
             return
         if not session.token and not session and not session.ended:
             return  # no cookie came and nothing was stored: no query, no cookie
+        if not session.token and not session.ended and set(session) == {CSRF_KEY}:
+            if session.modified:  # a new secret: it travels in the cookie, no row yet
+                self._set_cookie(app, response, SECRET_ONLY + _signer(app).sign(session[CSRF_KEY]).decode())
+            return
         try:
             self._save(app, session, response)
         except (OperationalError, InterfaceError) as error:
             # The database went away during this request: the page already says "try again
             # in a minute"; the session stays as it was stored.
             app.logger.warning("Session not saved, database unavailable: %s", type(error).__name__)
+
+    def _set_cookie(self, app: Flask, response: Response, value: str) -> None:
+        response.set_cookie(
+            self.get_cookie_name(app),
+            value,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+        )
+        response.vary.add("Cookie")
 
     def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
@@ -163,21 +194,16 @@ class DatabaseSessionInterface(SessionInterface):
                         key=_key(token), data=data, is_staff=is_staff, created_at=created, last_seen_at=now
                     )
                 )
-            response.set_cookie(
-                name,
-                token,
-                httponly=self.get_cookie_httponly(app),
-                secure=self.get_cookie_secure(app),
-                samesite=self.get_cookie_samesite(app),
-                domain=domain,
-                path=path,
-            )
-            response.vary.add("Cookie")
+            self._set_cookie(app, response, token)
         elif session.last_seen_at and now - _aware(session.last_seen_at) > TOUCH_INTERVAL:
             with db.engine.begin() as conn:
                 conn.execute(
                     update(table).where(table.c.key == _key(session.token)).values(last_seen_at=now)
                 )
+
+
+def _signer(app: Flask) -> Signer:
+    return Signer(app.secret_key, salt="session-csrf-secret")
 
 
 def purge_expired_sessions(app: Flask) -> int:

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE = "device"
@@ -78,7 +78,10 @@ def device_or_address() -> str:
         return "device:" + device_hash(token)
     session_cookie = request.cookies.get(current_app.config.get("SESSION_COOKIE_NAME", "session"))
     if session_cookie and len(session_cookie) <= 200:
-        return "session:" + hashlib.sha256(session_cookie.encode()).hexdigest()
+        # By the session's form secret where it has one: it stays the same when the first
+        # answer stored turns a cookie-only session into a stored one (portal/sessions.py).
+        secret = session.get("csrf_token")
+        return "session:" + hashlib.sha256((secret or session_cookie).encode()).hexdigest()
     return "address:" + (request.remote_addr or "")
 
 

@@ -3,11 +3,10 @@
 from functools import wraps
 
 from flask import abort
-from flask_babel import gettext
 from flask_login import current_user
 
 from portal.extensions import db, login_manager
-from portal.i18n import N_
+from portal.i18n import N_, gettext
 from portal.shared.pages import staff
 from portal.staff.models import StaffUser
 
@@ -16,6 +15,10 @@ login_manager.login_view = "staff.login"
 login_manager.login_message = N_("Sign in to see that page.")
 login_manager.localize_callback = gettext
 login_manager.login_message_category = "info"
+# Sessions are on the server, renewed at sign-in and timed out there (portal/sessions.py).
+# Flask-Login's "basic" protection only marks a session "not fresh", which nothing reads,
+# and writing that mark turned every visit to the sign-in page into a stored session.
+login_manager.session_protection = None
 
 
 @login_manager.user_loader
