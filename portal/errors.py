@@ -7,11 +7,12 @@ is the response's own; the page does not show it (a number helps nobody who read
 import contextlib
 
 from flask import Flask, render_template
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 
 # The database cannot be reached (restarting, failing over, locked for too long).
 DATABASE_DOWN = (OperationalError, InterfaceError)

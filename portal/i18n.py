@@ -9,11 +9,12 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from babel.dates import format_date as babel_format_date
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -85,15 +86,23 @@ def current_language() -> Language:
     return LANGUAGES.get(str(locale.language) if locale else DEFAULT, LANGUAGES[DEFAULT])
 
 
-def language_links() -> list[dict]:
+def language_links() -> tuple[dict, ...]:
     """The switcher: this page in each language, written in that language's own name."""
-    here = current_language().code
-    args = {key: value for key, value in request.args.items(multi=False) if key != "lang"}
+    return _links_for(request.path, request.query_string, current_language().code)
+
+
+@lru_cache(maxsize=2048)
+def _links_for(path: str, query_string: bytes, here: str) -> tuple[dict, ...]:
+    # Made once per address and language, not on every page view (the header shows them all).
+    args: dict[str, str] = {}
+    for key, value in parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True):
+        if key != "lang":
+            args.setdefault(key, value)  # the first of a repeated key, as request.args gives it
     links = []
     for language in LANGUAGES.values():
-        query = "&".join(f"{quote(str(key))}={quote(str(value))}" for key, value in [*args.items(), ("lang", language.code)])
-        links.append({"language": language, "href": f"{request.path}?{query}", "current": language.code == here})
-    return links
+        query = "&".join(f"{quote(key)}={quote(value)}" for key, value in [*args.items(), ("lang", language.code)])
+        links.append({"language": language, "href": f"{path}?{query}", "current": language.code == here})
+    return tuple(links)
 
 
 def _page_locale() -> str:
@@ -108,9 +117,13 @@ def _page_locale() -> str:
 
 
 def _page_translations():
-    """The page's catalogue, looked up once per request. Templates are never rendered
-    inside force_locale (emails are built in Python), so one lookup serves the page."""
+    """The page's catalogue, looked up once per request (Flask-Babel's own gettext finds it
+    again at every string: about a hundred calls each). Inside force_locale (an email in
+    the recipient's language) Flask-Babel's lookup is used, so that language wins."""
     if not has_request_context():
+        return get_translations()
+    forced = getattr(g.get("_flask_babel"), "forced_babel_locale", None)
+    if forced is not None:
         return get_translations()
     try:
         return g._yp_translations
@@ -123,6 +136,21 @@ def translate(text: str) -> str:
     """gettext for words stored as data (theme names, labels kept as keys), by the page's
     catalogue found once per request."""
     return _page_translations().ugettext(text)
+
+
+# Flask-Babel's gettext, ngettext and lazy_gettext, the same in every way but the lookup.
+def gettext(text: str, **variables) -> str:
+    translated = _page_translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return _page_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(text: str, **variables) -> LazyString:
+    return LazyString(gettext, text, **variables)
 
 
 @lru_cache(maxsize=8192)

@@ -1,11 +1,11 @@
 """Forms for the admin screens (CSRF on every one). Staff screens are in English; the
 strings are marked so they could be translated."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.shared.forms import ChoiceField, Form
 from portal.shared.text import drop_nul, strip_surrounding_space
 from portal.staff.models import ROLE_LABELS

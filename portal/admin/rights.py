@@ -6,11 +6,11 @@ references, never the address or what was found (portal/admin/rights_service.py)
 import json
 
 from flask import Response, flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from portal.admin import bp
 from portal.admin import rights_service as service
 from portal.admin.rights_forms import EraseForm, SearchForm
+from portal.i18n import gettext as _
 from portal.shared.fragments import render
 from portal.staff.auth import role_required
 

@@ -1,11 +1,11 @@
 """Forms for the people's data screens (portal/admin/rights.py)."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.admin.rights_service import REASON_MAX
 from portal.core.retention import QueryError, parse_query
+from portal.i18n import lazy_gettext as _l
 from portal.shared.forms import Form
 
 

@@ -3,11 +3,11 @@ behind the links emailed to applicants and members."""
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.advisory.models import NAME_MAX, PHONE_MAX, TEXT_MAX
+from portal.i18n import lazy_gettext as _l
 from portal.shared.forms import EMAIL_MAX, Form
 from portal.shared.text import clean_text, strip_surrounding_space
 

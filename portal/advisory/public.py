@@ -11,7 +11,6 @@ changes anything on GET (mail scanners open links): only its buttons do.
 import secrets
 
 from flask import abort, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from portal.advisory import bp, seats, services
@@ -30,6 +29,7 @@ from portal.advisory.models import AGE_BANDS, AVAILABILITY, EQUALITIES_FORUM, NA
 from portal.core.models import ordered_themes
 from portal.extensions import ADDRESS_CEILING, limiter
 from portal.i18n import current_language
+from portal.i18n import gettext as _
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared import equality
 from portal.shared.devices import device_or_address

@@ -134,7 +134,7 @@ def pools(now: datetime | None = None) -> list[Pool]:
     ).all()
     counts: dict[tuple[str, str], int] = {(pool, stage): count for pool, stage, count in rows}
     names = {area.slug: area.local_name for area in ordered_areas()}
-    from flask_babel import gettext as _
+    from portal.i18n import gettext as _
 
     names[EQUALITIES_FORUM] = _("Equalities Forum")
     group_full = sum(counts.values()) >= group_size()

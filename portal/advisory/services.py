@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +36,7 @@ from portal.advisory.models import (
 from portal.core.models import Area, ordered_areas
 from portal.extensions import db
 from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.moderation.flags import raise_flag
 from portal.moderation.rules import mark_reviewed
 from portal.moderation.safeguarding import find_concerns

@@ -20,8 +20,7 @@ from collections import Counter
 from datetime import datetime
 
 from flask import Response, abort, flash, g, redirect, request, session, url_for
-from flask_babel import format_decimal, format_percent, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_decimal, format_percent
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -42,7 +41,8 @@ from portal.advisory.models import (
 from portal.advisory.staff_forms import NOTE_MAX, DrawForm, InvitationForm, MeetingForm, MoveForm
 from portal.core.models import ordered_themes
 from portal.extensions import db
-from portal.i18n import N_, local_date
+from portal.i18n import N_, local_date, ngettext
+from portal.i18n import gettext as _
 from portal.moderation.services import history_for
 from portal.shared.fragments import render
 from portal.shared.pages import staff

@@ -5,12 +5,12 @@ views call the services. CSRF is on every posted form (CSRFProtect)."""
 import re
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.advisory import draw
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.shared.forms import ChoiceField, Form
 from portal.shared.text import drop_nul, strip_surrounding_space
 from portal.timeutil import uk_today

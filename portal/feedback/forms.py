@@ -10,11 +10,11 @@ while a request is answered use gettext. Either way only the message is translat
 values checked against stay plain.
 """
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.shared.forms import CheckForm, ChoiceForm, Form, ReplyForm  # noqa: F401  (the question pages')
 from portal.shared.text import no_nul, strip_surrounding_space
 

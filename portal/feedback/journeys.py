@@ -9,9 +9,8 @@ written for a 10-year-old.
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from portal.feedback.models import AGE_BANDS
+from portal.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

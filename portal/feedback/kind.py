@@ -2,11 +2,11 @@
 it is answered."""
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.feedback.models import Submission
 from portal.feedback.services import due_date
 from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.moderation.kinds import Kind, register_kind
 from portal.shared.links import public_url
 from portal.shared.outbox import enqueue

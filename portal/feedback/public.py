@@ -43,7 +43,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from portal.core.contributions import sections_for
@@ -62,6 +61,7 @@ from portal.feedback.forms import (
 from portal.feedback.journeys import ADULT, JOURNEYS, YOUNG, Journey
 from portal.feedback.kind import FEEDBACK
 from portal.i18n import current_language
+from portal.i18n import gettext as _
 from portal.moderation.kinds import all_kinds
 from portal.moderation.safeguarding import help_for, tel_href
 from portal.shared import equality
@@ -506,7 +506,7 @@ def track(reference: str):
     """Status of one submission, or of any other kind of item with a reference (an idea,
     an application): received, being reviewed, answered."""
     parsed = parse_reference(reference)
-    submission = services.find_by_reference(parsed) if parsed else None
+    submission = services.find_tracked(parsed) if parsed else None
     if submission is None:
         return _track_other_kind(parsed, reference)
     view = services.track_view(submission)

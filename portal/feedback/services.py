@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from portal.core.models import Area, Theme
 from portal.core.settings import setting_value
 from portal.extensions import db
 from portal.feedback.models import EqualityAnswers, Submission
+from portal.i18n import lazy_gettext as _l
 from portal.moderation.flags import raise_flag
 from portal.moderation.models import OPEN_STATUSES
 from portal.moderation.safeguarding import find_concerns
@@ -134,6 +134,15 @@ def find_by_reference(reference: str) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.reference == reference))
 
 
+def find_tracked(reference: str):
+    """Only what the track page shows (a row, not the submission: no message, no contact
+    details loaded for a page anyone with the reference can open, and no ORM object made)."""
+    return db.session.execute(
+        select(Submission.reference, Submission.status, Submission.response_id, Submission.created_at,
+               Submission.answered_at, Submission.due_on)
+        .where(Submission.reference == reference)).first()
+
+
 # ---- equality monitoring ------------------------------------------------------------
 
 
@@ -227,8 +236,8 @@ STATUS_LABELS = {"received": _l("Received"), "in_review": _l("Being reviewed"), 
                  "answered": _l("Answered")}
 
 
-def track_view(submission: Submission) -> dict:
-    """What the track page may say about a submission.
+def track_view(submission) -> dict:
+    """What the track page may say about a submission (or its `find_tracked` row).
 
     Never reveals a safeguarding flag, and never says "answered" unless it was. A
     hidden item (not to be published) is shown honestly as reviewed and not published.

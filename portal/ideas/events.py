@@ -32,14 +32,14 @@ import time
 from datetime import date
 
 from flask import abort, current_app, flash, g, make_response, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.core.models import ordered_themes
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.ideas import bp, eventmode, services
 from portal.ideas.models import Event
 from portal.ideas.tablet import EVENT, SEEN, TABLET, start_afresh

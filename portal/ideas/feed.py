@@ -1,9 +1,8 @@
 """The Atom feed of ideas on the board, newest first, with their tallies (verified and
 not verified apart, as everywhere)."""
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.ideas.models import Idea
 from portal.shared.atom import AtomFeed
 

@@ -1,10 +1,10 @@
 """The idea board's forms. Validation only: the rules live in services.py."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.i18n import local_number
 from portal.ideas.models import BODY_MAX, TITLE_MAX
 from portal.shared.forms import EMAIL_MAX, Form

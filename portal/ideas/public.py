@@ -11,13 +11,12 @@ until a moderator approves it.
 import secrets
 
 from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import ADDRESS_CEILING, csrf, limiter
-from portal.i18n import current_language
+from portal.i18n import current_language, ngettext
+from portal.i18n import gettext as _
 from portal.ideas import bp, services
 from portal.ideas.feed import build_feed
 from portal.ideas.forms import IdeaForm, SupportForm, VerifyCodeForm, VerifyEmailForm

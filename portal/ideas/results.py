@@ -33,12 +33,12 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import BigInteger, Integer, and_, case, cast, false, func, or_, select, update
 
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
 from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.ideas import services
 from portal.ideas.models import Event, Idea, IdeaSupport, VoidedBurst
 from portal.moderation.models import AUDIENCES

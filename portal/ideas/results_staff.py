@@ -4,12 +4,12 @@ may void. The rules are in `portal.ideas.results`; these views read the request,
 them, commit once and redirect (Post/Redirect/Get)."""
 
 from flask import Response, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.core.models import ordered_themes
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.ideas import bp
 from portal.ideas import results as idea_results
 from portal.shared.fragments import render

@@ -15,13 +15,13 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.models import Area, Theme
 from portal.extensions import db
 from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.ideas.models import BODY_MAX, TITLE_MAX, Event, Idea, IdeaSupport, SupportVerification
 from portal.moderation.flags import raise_flag, stop_if_disclosure
 from portal.moderation.models import ModerationItem

@@ -2,11 +2,11 @@
 and merging a duplicate into another idea."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.ideas import bp, services
 from portal.ideas.models import TITLE_MAX, Idea
 from portal.moderation.flags import HeldForSafeguarding, stop_if_disclosure

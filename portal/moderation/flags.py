@@ -15,10 +15,10 @@ from datetime import datetime, time, timedelta
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.moderation.kinds import kind_of
 from portal.moderation.models import ModerationItem
 from portal.moderation.safeguarding import find_concerns

@@ -2,11 +2,11 @@
 filter form is a GET form, so it carries none."""
 
 import wtforms
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.moderation.detection import check_pattern
 from portal.moderation.kinds import all_kinds
 from portal.moderation.models import AUDIENCES, SAFEGUARDING_OUTCOMES

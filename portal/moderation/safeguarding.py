@@ -9,10 +9,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.moderation.detection import Detector, compile_detector, normalise_pattern
 from portal.moderation.models import SafeguardingPhrase
 

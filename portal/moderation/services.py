@@ -7,12 +7,11 @@ caller commits once, so the log and the change are saved together or not at all.
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import and_, bindparam, exists, func, literal_column, or_, select
 
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, ngettext
+from portal.i18n import gettext as _
 from portal.moderation.flags import raise_flag, stop_if_disclosure
 from portal.moderation.kinds import all_kinds, allows, kind_of
 from portal.moderation.models import (

@@ -8,7 +8,6 @@ with its filters (303, Post/Redirect/Get).
 from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -17,6 +16,7 @@ from portal.core.contributions import StaffLink, contributions
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import db
 from portal.i18n import LANGUAGES, N_
+from portal.i18n import gettext as _
 from portal.moderation import bp
 from portal.moderation.flags import ESCALATE_AFTER_WORKING_HOURS, HeldForSafeguarding, overdue_flags
 from portal.moderation.forms import (

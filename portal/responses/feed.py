@@ -12,9 +12,8 @@ same entries as before.
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from flask_babel import gettext as _
-
 from portal.i18n import N_, current_language, local_date, translate
+from portal.i18n import gettext as _
 from portal.responses.models import RESPONSE_STATUSES, Response
 from portal.shared.atom import ATOM, stamp, tag_id, xml_text
 

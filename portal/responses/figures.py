@@ -16,10 +16,11 @@ an answer.
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, format_percent
 from sqlalchemy import Integer, case, cast, func, select
 
 from portal.extensions import db
+from portal.i18n import ngettext
 from portal.moderation.models import ModerationItem
 from portal.responses.terms import Term
 from portal.shared import cache

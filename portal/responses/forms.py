@@ -4,12 +4,12 @@ people's summary. Drafts may be saved half done; publishing needs every field.""
 import re
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from portal.i18n import N_
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.moderation.forms import ChoiceField, drop_nul
 from portal.responses.models import RESPONSE_STATUSES
 from portal.responses.services import ResponseFields, problems_for_publishing

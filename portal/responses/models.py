@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import Theme
 from portal.extensions import db
+from portal.i18n import lazy_gettext as _l
 from portal.timeutil import utcnow
 
 # Status -> what people read, translated where it is shown. The keys are what is stored.

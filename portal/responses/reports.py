@@ -19,11 +19,11 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
+from portal.i18n import gettext as _
 from portal.i18n import translate
 from portal.responses.models import RESPONSE_STATUSES, Response, ResponseUpdate
 from portal.responses.services import FIRST_PUBLISHED

@@ -9,12 +9,12 @@ Either all of it is saved or none of it. Services change and flush; the view com
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from portal.extensions import db
 from portal.i18n import N_
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.moderation.flags import stop_if_disclosure
 from portal.moderation.kinds import kind_of
 from portal.moderation.models import ModerationItem

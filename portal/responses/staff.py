@@ -2,12 +2,12 @@
 under /moderate/responses. Every route is behind sign-in with the moderator role."""
 
 from flask import abort, flash, make_response, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.core.models import ordered_themes
 from portal.extensions import db
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.moderation.flags import HeldForSafeguarding
 from portal.moderation.models import ModerationItem
 from portal.moderation.redaction import KIND_LABELS

@@ -14,8 +14,7 @@ Boundaries are at midnight UK time.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from flask_babel import gettext as _
-
+from portal.i18n import gettext as _
 from portal.timeutil import UK, uk_today
 
 REPORT_MONTHS = (3, 7, 12)

@@ -39,9 +39,8 @@ audience, theme, area and month copied across (see services.store_equality_answe
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from portal.i18n import N_
+from portal.i18n import lazy_gettext as _l
 
 # Every label and question is marked with lazy_gettext: translated when shown. The
 # values (the first of each pair) are what is stored, and never change.

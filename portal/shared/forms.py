@@ -4,13 +4,13 @@ from functools import cache
 
 from babel.support import Translations
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import Email, Length, Optional, ValidationError
 
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.shared.text import strip_surrounding_space
 
 EMAIL_MAX = 254

@@ -1,7 +1,7 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal.i18n import lazy_gettext as _l
 from portal.shared.forms import Form
 
 

@@ -2,12 +2,12 @@
 
 import segno
 from flask import flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from portal.extensions import db, limiter
 from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.shared.devices import device_or_address
 from portal.shared.fragments import render
 from portal.shared.pages import staff

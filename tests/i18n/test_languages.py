@@ -126,3 +126,22 @@ def test_numbers_are_written_the_languages_way(app, client, code, written):
     page = client.get(path, query_string={"lang": code}).get_data(as_text=True)
     tally = BeautifulSoup(page, "html.parser").select_one(f"#tally-{idea.id}").get_text(" ", strip=True)
     assert written in tally
+
+
+def test_python_gettext_is_the_pages_language_and_force_locale_still_wins(app):
+    """portal.i18n's gettext finds the page's catalogue once per request; an email built
+    inside force_locale (in its reader's language) must still get that language."""
+    from flask_babel import force_locale
+
+    from portal.i18n import gettext, lazy_gettext, ngettext
+
+    with app.test_request_context("/?lang=pl"):
+        later = lazy_gettext("Received")
+        assert gettext("Received") == "Otrzymano"
+        with force_locale("en"):
+            assert gettext("Received") == "Received"
+            assert str(later) == "Received"
+        with force_locale("ur"):
+            assert gettext("Received") not in ("Received", "Otrzymano")
+        assert str(later) == "Otrzymano"
+        assert ngettext("%(num)s idea", "%(num)s ideas", 1) != ngettext("%(num)s idea", "%(num)s ideas", 5)
