@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote
 
 from babel.dates import format_date as babel_format_date
@@ -87,14 +88,23 @@ def current_language() -> Language:
     return LANGUAGES.get(str(locale.language) if locale else DEFAULT, LANGUAGES[DEFAULT])
 
 
-def language_links() -> tuple[dict, ...]:
-    """The switcher: this page in each language, written in that language's own name."""
-    return _links_for(request.path, request.query_string, current_language().code)
+class LanguageLink(NamedTuple):
+    language: Language
+    href: str
+    current: bool
+
+
+def language_links() -> tuple[LanguageLink, ...]:
+    """The switcher: this page in each language, written in that language's own name.
+
+    Each link is relative to the page (`?lang=ur`, with the page's other query values
+    kept), so every page with the same query has the same switcher: the header can then
+    be made once per language (portal/templating.py), not on every page view."""
+    return _links_for(request.query_string, current_language().code)
 
 
 @lru_cache(maxsize=2048)
-def _links_for(path: str, query_string: bytes, here: str) -> tuple[dict, ...]:
-    # Made once per address and language, not on every page view (the header shows them all).
+def _links_for(query_string: bytes, here: str) -> tuple[LanguageLink, ...]:
     args: dict[str, str] = {}
     for key, value in parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True):
         if key != "lang":
@@ -102,11 +112,11 @@ def _links_for(path: str, query_string: bytes, here: str) -> tuple[dict, ...]:
     links = []
     for language in LANGUAGES.values():
         query = "&".join(f"{quote(key)}={quote(value)}" for key, value in [*args.items(), ("lang", language.code)])
-        links.append({"language": language, "href": f"{path}?{query}", "current": language.code == here})
+        links.append(LanguageLink(language, f"?{query}", language.code == here))
     return tuple(links)
 
 
-def _page_locale() -> str:
+def page_locale() -> str:
     """The page's locale, looked up once per request (templates ask hundreds of times)."""
     if not has_request_context():
         return str(get_locale() or DEFAULT)
@@ -180,7 +190,7 @@ def local_date(moment: datetime | date | None) -> str:
         return ""
     if isinstance(moment, datetime):
         moment = as_aware(moment).astimezone(UK).date()
-    return _formatted_day(moment, _page_locale())
+    return _formatted_day(moment, page_locale())
 
 
 def local_datetime(moment: datetime | None) -> str:
@@ -188,7 +198,7 @@ def local_datetime(moment: datetime | None) -> str:
     if moment is None:
         return ""
     local = as_aware(moment).astimezone(UK)
-    return f"{_formatted_day(local.date(), _page_locale())}, {local:%H:%M}"
+    return f"{_formatted_day(local.date(), page_locale())}, {local:%H:%M}"
 
 
 def as_written(text, language: str = DEFAULT) -> Markup:

@@ -1,13 +1,16 @@
 """Template helpers: filters and the navigation the capabilities contributed (dates and
 numbers are formatted by language in portal.i18n)."""
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from flask import Flask, render_template, url_for
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from portal.core.contributions import contributions
-from portal.i18n import translate
+from portal.i18n import page_locale, translate
 from portal.security import vary_always
 from portal.shared.links import url_if_served
 from portal.shared.pages import STAFF, current_page_is
@@ -19,6 +22,17 @@ _COUNT_MESSAGES = {
     "characters-over-limit": ("You have %(num)s character too many", "You have %(num)s characters too many"),
     "textarea-description": ("You can enter up to %(num)s character", "You can enter up to %(num)s characters"),
 }
+
+
+class NavItem(NamedTuple):
+    label: str
+    href: str
+    active: bool
+
+
+class PageNavigation(NamedTuple):
+    nav_items: tuple[NavItem, ...]
+    is_staff_page: bool
 
 
 def _plural_samples() -> dict[str, int]:
@@ -54,10 +68,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     # Each navigation's (label, href) pairs, worked out at its first use: what the
-    # capabilities contributed never changes while the app runs.
+    # capabilities contributed never changes while the app runs. Each translated, with its
+    # current item marked, is then made once per language.
     nav_links: dict[bool, list[tuple[str, str]]] = {}
+    navigations: dict[tuple, PageNavigation] = {}
 
-    def navigation() -> dict:
+    def navigation() -> PageNavigation:
         """The service navigation, for the page layout (templates/base.html) to call: a
         fragment swapped in by htmx has no layout, so it does not pay for this."""
         from flask import request
@@ -70,18 +86,39 @@ def init_app(app: Flask) -> None:
                 (label, url_for(endpoint)) for _position, label, endpoint in
                 (found.staff_nav if staff_screen else found.public_nav)]
         path = request.path
-        items = [{"label": translate(label), "href": href,
-                  "active": path == href or (href != "/" and path.startswith(href + "/"))} for label, href in links]
-        return {"nav_items": items, "is_staff_page": staff_screen}
+        current = tuple(path == href or (href != "/" and path.startswith(href + "/")) for _label, href in links)
+        key = (page_locale(), staff_screen, current)
+        made = navigations.get(key)
+        if made is None:
+            made = navigations[key] = PageNavigation(
+                tuple(NavItem(translate(label), href, active) for (label, href), active in zip(links, current)),
+                staff_screen)
+        return made
 
     app.jinja_env.globals["navigation"] = navigation
+
+    def site_header(page_navigation: PageNavigation) -> Markup:
+        """The header reads the page's language, its navigation and its query string (the
+        language links keep it), so it is made once for each of those (not while templates
+        are being edited)."""
+        from flask import request
+
+        if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
+            return Markup(render_template("_partials/header.html", nav_items=page_navigation.nav_items))
+        return _made_header(page_locale(), page_navigation, request.query_string)
+
+    @lru_cache(maxsize=1024)
+    def _made_header(_language: str, page_navigation: PageNavigation, _query_string: bytes) -> Markup:
+        return Markup(render_template("_partials/header.html", nav_items=page_navigation.nav_items))
+
+    app.jinja_env.globals["site_header"] = site_header
 
     footers: dict[str, Markup] = {}
 
     def site_footer() -> Markup:
         """The footer reads nothing but the page's language, so it is rendered once per
         language per process (not while templates are being edited: debug or auto-reload)."""
-        language = str(get_locale() or "en")
+        language = page_locale()
         footer = footers.get(language)
         if footer is None:
             footer = Markup(render_template("_partials/footer.html"))

@@ -223,3 +223,24 @@ def test_static_assets_are_fingerprinted_and_cached_for_a_year(client):
         assert "max-age=31536000" in response.headers["Cache-Control"]
         assert "immutable" in response.headers["Cache-Control"]
         response.close()
+
+
+def test_the_header_made_once_still_marks_each_pages_place_and_language(client):
+    """The header is made once per language, navigation and query (portal/templating.py):
+    each page must still get its own current item, its language, and links that keep its query."""
+
+    def header(path):
+        page = BeautifulSoup(client.get(path).data, "html.parser")
+        current = [a.get_text(strip=True) for a in page.select(".govuk-service-navigation__link[aria-current=page]")]
+        languages = [a["href"] for a in page.select("nav.yp-languages a")]
+        return current, languages, page.select_one("nav.yp-languages")["aria-label"]
+
+    ideas, ideas_links, _ = header("/ideas")
+    answers, answers_links, _ = header("/you-said-we-did?status=done")
+    home, home_links, _ = header("/")
+    assert (ideas, answers, home) == (["Ideas"], ["You said, we did"], [])
+    assert ideas_links == home_links == ["?lang=en", "?lang=ur", "?lang=pl", "?lang=ro"]
+    assert answers_links[2] == "?status=done&lang=pl"
+    assert header("/you-said-we-did")[1][2] == "?lang=pl"  # the same navigation, another query
+    assert header("/ideas?lang=pl")[0::2] == (["Pomysły"], "Język")
+    assert header("/ideas?lang=en")[0::2] == (["Ideas"], "Language")
