@@ -30,8 +30,16 @@ def init_app(app: Flask) -> None:
     except FileNotFoundError:
         manifest = {}
 
+    # Each asset's address, built once for each place the app is served from (every page
+    # asks for two).
+    addresses: dict[tuple[str, str], str] = {}
+
     def asset_url(name: str) -> str:
-        return url_for("static", filename="dist/" + manifest.get(name, name))
+        key = (request.script_root, name)
+        address = addresses.get(key)
+        if address is None:
+            address = addresses[key] = url_for("static", filename="dist/" + manifest.get(name, name))
+        return address
 
     app.jinja_env.globals["asset_url"] = asset_url
 

@@ -84,8 +84,7 @@ def _best_language(accept_language: str) -> str:
 
 
 def current_language() -> Language:
-    locale = get_locale()
-    return LANGUAGES.get(str(locale.language) if locale else DEFAULT, LANGUAGES[DEFAULT])
+    return LANGUAGES.get(page_locale().partition("_")[0], LANGUAGES[DEFAULT])
 
 
 class LanguageLink(NamedTuple):

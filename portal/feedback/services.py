@@ -7,11 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.models import Area, Theme
 from portal.core.settings import setting_value
+from portal.database import reading
 from portal.extensions import db
 from portal.feedback.models import EqualityAnswers, Submission
 from portal.i18n import lazy_gettext as _l
@@ -134,17 +135,20 @@ def find_by_reference(reference: str) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.reference == reference))
 
 
+_ITEM, _SUBMISSION = ModerationItem.__table__, Submission.__table__
+# Made once: a statement built for each request cost more than running it.
+_TRACKED = (select(_SUBMISSION.c.reference, _ITEM.c.status, _ITEM.c.response_id, _ITEM.c.created_at,
+                   _ITEM.c.answered_at, _ITEM.c.due_on)
+            .select_from(_SUBMISSION.join(_ITEM, _ITEM.c.id == _SUBMISSION.c.id))
+            .where(_SUBMISSION.c.reference == bindparam("reference")))
+
+
 def find_tracked(reference: str):
     """Only what the track page shows: a row, not the submission (no message or contact
     details loaded for a page anyone with the reference can open), read on a connection
     of its own, without an ORM session (a third of the time, measured)."""
-    item, submission = ModerationItem.__table__, Submission.__table__
-    with db.engine.connect() as connection:
-        return connection.execute(
-            select(submission.c.reference, item.c.status, item.c.response_id, item.c.created_at,
-                   item.c.answered_at, item.c.due_on)
-            .select_from(submission.join(item, item.c.id == submission.c.id))
-            .where(submission.c.reference == reference)).first()
+    with reading(db.engine) as connection:
+        return connection.execute(_TRACKED, {"reference": reference}).first()
 
 
 # ---- equality monitoring ------------------------------------------------------------
