@@ -6,7 +6,7 @@ is the response's own; the page does not show it (a number helps nobody who read
 
 import contextlib
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -39,21 +39,41 @@ MESSAGES = {
 }
 
 
-def init_app(app: Flask) -> None:
-    def render_error(code: int, title: str | None = None, detail: str | None = None):
-        default_title, default_detail = MESSAGES.get(code, MESSAGES[500])
-        return (
-            render_template(
-                "errors/error.html",
-                code=code,
-                title=title if title is not None else default_title,
-                detail=detail if detail is not None else default_detail,
-            ),
-            code,
-        )
+def render_error(code: int, title: str | None = None, detail: str | None = None):
+    default_title, default_detail = MESSAGES.get(code, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=title if title is not None else default_title,
+            detail=detail if detail is not None else default_detail,
+        ),
+        code,
+    )
 
+
+def try_again_instead(response: Response) -> None:
+    """Make a finished response the "try again in a minute" page, in place: what the request
+    was to keep (an answer in a form's session) could not be stored, so the page must not
+    go on as if it had been (a redirect to the next question would lose it silently)."""
+    page, code = render_error(503)
+    for stale in ("Location", "Content-Encoding", "ETag", "Last-Modified", "HX-Redirect", "HX-Location"):
+        response.headers.pop(stale, None)
+    response.set_data(page)
+    response.status_code = code
+    response.mimetype = "text/html"
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+
+
+def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if getattr(session, "unavailable", False):
+            # The form's secret is in a session the database could not give back: the form
+            # is fine, the database is not.
+            page, code = render_error(503)
+            return page, code, {"Retry-After": "60"}
         return render_error(
             400,
             _("Your form could not be sent"),

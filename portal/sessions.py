@@ -24,6 +24,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
+from portal.errors import try_again_instead
 from portal.extensions import db
 from portal.timeutil import as_aware as _aware
 from portal.timeutil import utcnow
@@ -131,6 +132,8 @@ class DatabaseSessionInterface(SessionInterface):
         if db.session.registry.has():
             db.session.close()
         if session.unavailable:
+            if session.modified:  # something to keep, and nowhere to keep it
+                try_again_instead(response)
             return
         if not session.token and not session and not session.ended:
             return  # no cookie came and nothing was stored: no query, no cookie
@@ -141,9 +144,12 @@ class DatabaseSessionInterface(SessionInterface):
         try:
             self._save(app, session, response)
         except (OperationalError, InterfaceError) as error:
-            # The database went away during this request: the page already says "try again
-            # in a minute"; the session stays as it was stored.
+            # The database went away during this request: the session stays as it was
+            # stored, and if the request had something to keep (an answer, a sign-out),
+            # its page says "try again in a minute" instead of going on as if it was kept.
             app.logger.warning("Session not saved, database unavailable: %s", type(error).__name__)
+            if session.modified or session.ended:
+                try_again_instead(response)
 
     def _set_cookie(self, app: Flask, response: Response, value: str) -> None:
         response.set_cookie(

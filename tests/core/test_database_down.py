@@ -39,6 +39,58 @@ def test_a_database_that_cannot_be_opened_gets_the_try_again_page(make_app, tmp_
     assert response.status_code == 503 and DOWN_WORDS in response.get_data(as_text=True)
 
 
+def test_an_answer_that_cannot_be_kept_gets_the_try_again_page_not_the_next_question(app, make_app, database_url, tmp_path):
+    """The database goes away between two questions. The form page needs no database (its
+    session is a signed cookie until an answer is kept), so only keeping the answer fails:
+    the person must be told to send it again, not moved on as if it was kept. (`app`: the
+    test database, migrated, which is copied.)"""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only: here a copied database file is taken away; on PostgreSQL the test "
+                    "below restarts the real server under the same journeys")
+    import sqlite3
+
+    from tests.support.journeys import ADULT, Teller
+
+    path = tmp_path / "copy.sqlite"
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+    portal = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", PROPAGATE_EXCEPTIONS=False)
+    teller = Teller(portal.test_client())
+    assert teller.token  # the first question, while the database is there
+
+    def database_gone(gone: bool) -> None:
+        with portal.app_context():
+            db.engine.dispose()
+        if gone:
+            path.rename(tmp_path / "away.sqlite")
+            path.mkdir()  # a folder where the file was: it cannot be opened
+        else:
+            path.rmdir()
+            (tmp_path / "away.sqlite").rename(path)
+
+    def refused(response) -> bool:
+        text = response.get_data(as_text=True)
+        return (response.status_code == 503 and DOWN_WORDS in text and "Location" not in response.headers
+                and response.headers["Retry-After"] == "60")
+
+    database_gone(True)
+    first = teller.post("/about", {"answer": "sharing-spaces-and-places"})
+    assert refused(first), (first.status_code, first.headers.get("Location"))
+    database_gone(False)
+    assert teller.post("/about", {"answer": "sharing-spaces-and-places"}).headers["Location"].endswith(f"{ADULT}/where")
+
+    # Now the session has a row: reading it fails too, and the next answer is not lost either.
+    database_gone(True)
+    assert refused(teller.post("/where", {"answer": "keighley"}))
+    database_gone(False)
+    assert teller.post("/where", {"answer": "keighley"}).headers["Location"].endswith(f"{ADULT}/message")
+    teller.post("/message", {"body": "More benches in Lister Park, please"})
+    teller.post("/reply", {"email": ""})
+    check = teller.get("/check-your-answers").get_data(as_text=True)
+    assert 'id="answer-about">Sharing Spaces and Places<' in check  # kept, once the database was back
+    assert 'id="answer-where">Keighley<' in check
+
+
 def _cluster() -> tuple[str, str] | None:
     if not shutil.which("pg_ctlcluster") or os.geteuid() != 0:
         return None
