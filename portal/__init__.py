@@ -34,9 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite")
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Check a pooled connection before use: after the database restarts, stale ones
-        # are replaced by themselves, with no restart of the app servers.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_recycle": 1800,
+        # Pooled connections are checked after idling (portal.database.ping_when_idle).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_recycle": 1800,
                                                    **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     _production_settings(app)
 
