@@ -915,8 +915,8 @@ def _main(settings: Settings, log, printed: list[str], began: float) -> int:
         f"-d{settings.duration}s --latency on the same machine; {settings.rounds} round(s), each URL right after a "
         f"/healthz run; medians of the rounds. {limits.capitalize()}; no limit raised or off: track and the support "
         "POST come from a new X-Forwarded-For address each request (one trusted proxy hop in production), each "
-        "support from a new device. Worker recycling (max_requests) off for the run. Server ms: median of 7 "
-        "requests through the Flask test client with the same settings, no load. SQL: statements on the URL's "
+        "support from a new device. Worker recycling (max_requests) off for the run. Server ms: median of 7 to 41 "
+        "requests (as many as fit in 2 s) through the Flask test client with the same settings, no load. SQL: statements on the URL's "
         "first request in a process (caches cold) / median warm. Compressed KB: gzip of the HTML plus its CSS, "
         "JS, icons and images on first load (tests/support/weight.py). ✗ marks a budget missed.",
         "",
