@@ -163,11 +163,27 @@ def lazy_gettext(text: str, /, **variables) -> LazyString:
     return LazyString(gettext, text, **variables)
 
 
+SAFE_STRINGS_KEPT = 4096  # per catalogue; the templates hold about 1,500 strings
+
+
 # In templates, as Jinja's newstyle gettext does it: marked safe where the template escapes,
 # and always %-formatted, so "%%" means the same with or without variables.
 @pass_eval_context
 def _template_gettext(eval_ctx, text: str, /, **variables) -> str:
-    translated = _page_translations().ugettext(text)
+    translations = _page_translations()
+    if not variables and eval_ctx.autoescape:
+        # Most of a page's strings have no variables: each one's safe text is made once
+        # per catalogue, not looked up, wrapped and formatted again on every page.
+        made = translations.__dict__.get("_yp_safe_strings")
+        if made is None:
+            made = translations.__dict__["_yp_safe_strings"] = {}
+        found = made.get(text)
+        if found is None:
+            found = Markup(translations.ugettext(text)) % {}
+            if len(made) < SAFE_STRINGS_KEPT:  # some strings are data (a note): keep it bounded
+                made[text] = found
+        return found
+    translated = translations.ugettext(text)
     return (Markup(translated) if eval_ctx.autoescape else translated) % variables
 
 

@@ -147,3 +147,26 @@ def test_python_gettext_is_the_pages_language_and_force_locale_still_wins(app):
             assert gettext("Received") not in ("Received", "Otrzymano")
         assert str(later) == "Otrzymano"
         assert ngettext("%(num)s idea", "%(num)s ideas", 1) != ngettext("%(num)s idea", "%(num)s ideas", 5)
+
+
+def test_template_strings_are_each_languages_own_escaped_once_and_kept_bounded(app):
+    """Templates' _() keeps each variable-less string's safe text per catalogue: every
+    language still gets its own words, '%%' still means '%', and a flood of strings that
+    are data (labels passed in) is not all kept."""
+    from flask import render_template_string
+
+    from portal import i18n
+
+    template = "{{ _('Received') }}|{{ _('50%% of them') }}|{{ _(note) }}"
+    with app.test_request_context("/?lang=pl"):
+        polish = render_template_string(template, note="Not a message")
+        translations = i18n._page_translations()
+    with app.test_request_context("/"):
+        english = render_template_string(template, note="Not a message")
+    assert polish.split("|")[0] == "Otrzymano" and english.split("|")[0] == "Received"
+    assert english.split("|")[1] == "50% of them"
+    assert english.split("|")[2] == "Not a message"
+    with app.test_request_context("/?lang=pl"):
+        for n in range(i18n.SAFE_STRINGS_KEPT + 100):
+            render_template_string("{{ _(note) }}", note=f"note {n}")
+    assert len(translations.__dict__["_yp_safe_strings"]) == i18n.SAFE_STRINGS_KEPT
