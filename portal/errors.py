@@ -59,6 +59,7 @@ def try_again_instead(response: Response) -> None:
     page, code = render_error(503)
     for stale in ("Location", "Content-Encoding", "ETag", "Last-Modified", "HX-Redirect", "HX-Location"):
         response.headers.pop(stale, None)
+    response.direct_passthrough = False  # a file's body is replaced, not passed through
     response.set_data(page)
     response.status_code = code
     response.mimetype = "text/html"
