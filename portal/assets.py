@@ -59,24 +59,24 @@ def init_app(app: Flask) -> None:
     def static(filename: str):
         asset = built.get(filename)
         if asset is None:
-            return static_view(filename=filename)
-        packed = asset.gzipped is not None and app.config.get("COMPRESS_RESPONSES") and accepts_gzip()
-        response = app.response_class(asset.gzipped if packed else asset.body, mimetype=asset.mimetype)
-        response.set_etag(asset.etag + ("-gzip" if packed else ""))
-        if packed:
-            response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age(filename)
-        return response.make_conditional(request)
-
-    app.view_functions["static"] = static
-
-    @app.after_request
-    def immutable_assets(response):
-        if response.status_code == 200 and request.path.startswith("/static/dist/"):
-            response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+            response = static_view(filename=filename)
+        else:
+            packed = asset.gzipped is not None and app.config.get("COMPRESS_RESPONSES") and accepts_gzip()
+            response = app.response_class(asset.gzipped if packed else asset.body, mimetype=asset.mimetype)
+            response.set_etag(asset.etag + ("-gzip" if packed else ""))
+            if packed:
+                response.headers["Content-Encoding"] = "gzip"
+            response.vary.add("Accept-Encoding")
+            response = response.make_conditional(request)
+        if response.status_code in (200, 304):
+            seconds = max_age(filename)
+            # A fingerprinted file never changes under its name: the browser need not ask.
+            immutable = ", immutable" if seconds == ONE_YEAR else ""
+            response.headers["Cache-Control"] = f"public, max-age={seconds}{immutable}" if seconds else "no-cache"
         return response
+
+    # Set here, by the view that serves them, not by a hook that looked at every request.
+    app.view_functions["static"] = static
 
 
 @dataclass(frozen=True)
