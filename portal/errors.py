@@ -52,18 +52,28 @@ def render_error(code: int, title: str | None = None, detail: str | None = None)
     )
 
 
+# A database that is down is usually back within the minute (a restart, a failover).
+TRY_AGAIN_SECONDS = "60"
+
+
+def try_again_page():
+    """The "try again in a minute" page: the database could not be reached."""
+    page, code = render_error(503)
+    return page, code, {"Retry-After": TRY_AGAIN_SECONDS}
+
+
 def try_again_instead(response: Response) -> None:
     """Make a finished response the "try again in a minute" page, in place: what the request
     was to keep (an answer in a form's session) could not be stored, so the page must not
     go on as if it had been (a redirect to the next question would lose it silently)."""
-    page, code = render_error(503)
+    page, code, headers = try_again_page()
     for stale in ("Location", "Content-Encoding", "ETag", "Last-Modified", "HX-Redirect", "HX-Location"):
         response.headers.pop(stale, None)
     response.direct_passthrough = False  # a file's body is replaced, not passed through
     response.set_data(page)
     response.status_code = code
     response.mimetype = "text/html"
-    response.headers["Retry-After"] = "60"
+    response.headers.update(headers)
     response.headers["Cache-Control"] = "no-store"
 
 
@@ -73,8 +83,7 @@ def init_app(app: Flask) -> None:
         if getattr(session, "unavailable", False):
             # The form's secret is in a session the database could not give back: the form
             # is fine, the database is not.
-            page, code = render_error(503)
-            return page, code, {"Retry-After": "60"}
+            return try_again_page()
         return render_error(
             400,
             _("Your form could not be sent"),
@@ -99,8 +108,7 @@ def init_app(app: Flask) -> None:
         with contextlib.suppress(*DATABASE_DOWN):
             db.session.remove()
         app.logger.warning("Database unavailable: %s", type(error).__name__)
-        page, code = render_error(503)
-        return page, code, {"Retry-After": "60"}
+        return try_again_page()
 
     for kind in DATABASE_DOWN:
         app.register_error_handler(kind, database_down)
