@@ -124,7 +124,10 @@ def init_app(app: Flask) -> None:
 
 def _retry_after(error: HTTPException) -> int:
     """Seconds until the limit that refused this certainly lets the next try through:
-    its whole window (a moving window frees its oldest hit within it)."""
+    its whole window (a moving window frees its oldest hit within it). A refusal made
+    without Flask-Limiter (portal.feedback.lookups) says it itself."""
+    if getattr(error, "retry_after", None) is not None:
+        return int(error.retry_after)
     limit = getattr(error, "limit", None)
     item = getattr(limit, "limit", None)
     return int(item.get_expiry()) if item is not None else 60

@@ -48,7 +48,7 @@ from flask_limiter.util import get_remote_address
 from portal.core.contributions import sections_for
 from portal.core.models import ordered_areas, ordered_themes
 from portal.extensions import ADDRESS_CEILING, limiter
-from portal.feedback import bp, services
+from portal.feedback import bp, lookups, services
 from portal.feedback.forms import (
     BODY_MAX,
     CheckForm,
@@ -76,10 +76,6 @@ from portal.shared.references import format_reference, parse_reference
 def submit_limit() -> str:
     # Per device (see device_or_address): a class on one school connection is 35 devices.
     return current_app.config.get("FEEDBACK_SUBMIT_RATE_LIMIT", "30 per hour")
-
-
-def track_limit() -> str:
-    return current_app.config.get("TRACK_RATE_LIMIT", "30 per minute")
 
 
 # ---- helpers ------------------------------------------------------------------------
@@ -475,17 +471,17 @@ def receipt(journey_name: str):
 # ---- tracking -----------------------------------------------------------------------
 
 
-def _track_exempt() -> bool:
-    # Only lookups count against the limit, not opening the empty form.
-    return request.endpoint == "feedback.track_form" and "reference" not in request.args
+# Lookups are limited by wrong guesses, per address (portal.feedback.lookups): opening the
+# empty form, or finding your own reference, is never counted.
 
 
 @bp.get("/track")
 @private
-@limiter.shared_limit(track_limit, scope="track-lookup", exempt_when=_track_exempt)
 def track_form():
     """Type a reference: forgiving of case, spaces and dashes."""
     looking_up = "reference" in request.args
+    if looking_up:
+        lookups.refuse_if_guessing()
     form = TrackForm(formdata=request.args if looking_up else None)
     if looking_up and form.validate():
         typed = form.reference.data or ""
@@ -495,16 +491,17 @@ def track_form():
             reference = parse_reference(typed)
             if reference is not None:
                 return redirect(url_for("feedback.track", reference=format_reference(reference)))
+            lookups.count_wrong_guess()
             return _not_found(typed, form)
     return render("feedback/track_form.html", form=form)
 
 
 @bp.get("/track/<reference>")
 @private
-@limiter.shared_limit(track_limit, scope="track-lookup")
 def track(reference: str):
     """Status of one submission, or of any other kind of item with a reference (an idea,
     an application): received, being reviewed, answered."""
+    lookups.refuse_if_guessing()
     parsed = parse_reference(reference)
     submission = services.find_tracked(parsed) if parsed else None
     if submission is None:
@@ -528,6 +525,7 @@ def _track_other_kind(parsed: str | None, typed: str):
             response_url = url_if_served("responses.show", response_id=view["response_id"]) if view["response_id"] else None
             return render(kind.track_template, item=item, view=view, reference=format_reference(parsed),
                           response_url=response_url)
+    lookups.count_wrong_guess()
     return _not_found(typed, TrackForm(formdata=None, reference=typed))
 
 

@@ -406,8 +406,8 @@ def test_an_exception_that_goes_past_every_handler_is_logged_once_as_500(make_ap
 
 
 def test_a_refused_request_is_logged_with_its_status(client, request_log, rate_limits):
-    for _ in range(40):  # 30 lookups a minute (TRACK_RATE_LIMIT)
-        response = client.get("/track", query_string={"reference": "BD-2222-2222"})
+    for _ in range(40):  # 30 wrong references a minute (TRACK_RATE_LIMIT)
+        response = client.get("/track", query_string={"reference": "BD-2222-2222-2222"})
         if response.status_code == 429:
             break
     assert response.status_code == 429

@@ -3,15 +3,18 @@
 from datetime import date, timedelta
 
 import pytest
+import redis
 from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.feedback.models import Submission
 from portal.moderation.models import ModerationItem
-from portal.shared.references import ALPHABET, parse_reference
+from portal.shared.references import ALPHABET, format_reference, parse_reference
 from portal.timeutil import utcnow
+from tests.support.factories import make_submission
 from tests.support.journeys import Teller, stored
+from tests.support.redis_server import redis_server
 
 
 def soup(response) -> BeautifulSoup:
@@ -187,7 +190,8 @@ def test_the_track_page_never_shows_what_was_written_or_the_email(app, client):
     assert "A very private message" not in html and "private@example.com" not in html
 
 
-def test_lookups_are_rate_limited_but_the_empty_form_is_not(app, client, rate_limits):
+def test_wrong_references_are_rate_limited_but_the_empty_form_is_not(app, client, rate_limits):
+    mine = make(app, client)
     for _ in range(40):
         assert client.get("/track").status_code == 200
     for i in range(30):
@@ -196,3 +200,59 @@ def test_lookups_are_rate_limited_but_the_empty_form_is_not(app, client, rate_li
     assert response.status_code == 429 and response.headers["Retry-After"] == "60"  # 30 a minute
     assert "You have tried too many times" in response.get_data(as_text=True)
     assert client.get("/track/BD-2345-6789").status_code == 429
+    # Past the limit even a right reference is refused: a 200 would tell a guesser which
+    # guess was right. Another address is not refused.
+    assert client.get(f"/track/{mine}").status_code == 429
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert other.get(f"/track/{mine}").status_code == 200
+
+
+def test_looking_up_your_own_reference_is_never_counted(app, client, rate_limits):
+    """A class on one school connection checks its references again and again: only wrong
+    guesses count (30 a minute would otherwise refuse the 31st child)."""
+    mine = make(app, client)
+    for n in range(100):
+        response = client.get(f"/track/{mine}")
+        assert response.status_code == 200, n
+    assert client.get("/track", query_string={"reference": mine.lower()}).status_code == 302
+    for i in range(29):  # the wrong guesses are all still there to be made
+        assert client.get(f"/track/BD-2345-{i:04d}").status_code == 404
+    assert client.get(f"/track/{mine}").status_code == 200
+
+
+@pytest.fixture
+def redis_url(tmp_path, make_app):
+    with redis_server(tmp_path / "redis") as url:
+        yield url
+    make_app()  # the limiter (one for every app) back on a store that answers, for the next test
+
+
+def test_a_worker_that_has_not_seen_the_guessing_learns_at_its_first_wrong_guess(app, make_app, redis_url,
+                                                                                  rate_limits):
+    """Two apps on one Redis, as two workers are: the wrong guesses are counted in Redis,
+    and each app remembers only the ones it served itself."""
+    workers = [make_app(RATELIMIT_STORAGE_URI=redis_url).test_client() for _ in range(2)]
+    limiter.enabled = True  # each new app set it from its settings
+    with app.app_context():
+        mine = format_reference(make_submission().reference)
+    first, second = workers
+    assert first.get(f"/track/{mine}").status_code == 200
+    assert redis.Redis.from_url(redis_url).dbsize() == 0  # a right reference asks nothing of the store
+    for i in range(30):
+        assert first.get(f"/track/BD-2345-{i:04d}").status_code == 404
+    assert first.get(f"/track/{mine}").status_code == 429
+    assert second.get(f"/track/{mine}").status_code == 200  # not seen guessing here: the store not asked
+    wrong = second.get("/track/BD-2345-0099")
+    assert wrong.status_code == 429 and wrong.headers["Retry-After"] == "60"  # counted once, in Redis
+    assert second.get(f"/track/{mine}").status_code == 429
+
+
+def test_with_the_store_down_wrong_references_are_still_answered_and_counted_in_memory(make_app, rate_limits, caplog):
+    app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    limiter.enabled = True
+    client = app.test_client()
+    statuses = [client.get(f"/track/BD-2345-{i:04d}").status_code for i in range(31)]
+    assert statuses == [404] * 30 + [429]
+    assert "could not be reached" in caplog.text
+    make_app()  # the limiter (one for every app) back on a store that answers, for the fixture's reset
