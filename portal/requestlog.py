@@ -23,7 +23,7 @@ import secrets
 import sys
 import time
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, request
 
 LOGGER_NAME = "portal.requests"
 HEADER = "X-Request-Id"
@@ -85,67 +85,78 @@ def _timestamp() -> str:
 _last_second: tuple[int, str] = (-1, "")
 
 
+ENVIRON_KEY = "portal.request_id"
+RULE_KEY = "portal.url_rule"  # Flask takes its Request out of the environ when it is done
+
+
 def current_request_id() -> str | None:
     """This request's id (for other log lines that want to name it), or None."""
-    return g.get("request_id")
+    from flask import has_request_context, request
+
+    return request.environ.get(ENVIRON_KEY) if has_request_context() else None
 
 
-# The hooks below run for every request, so each looks up the real `g` and `request` once
-# (every attribute read through Flask's proxies costs a context lookup).
+class RequestLog:
+    """WSGI middleware around the app: the request's id on its way in and on the response
+    going out, and its line once the app has answered (after the session is saved, and
+    also for an exception that went past every handler, with exceptions propagating in
+    tests). Every request pays for this, so it reads the WSGI environ and the response's
+    header list directly rather than through Flask's request hooks and proxies."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        request_id = environ[ENVIRON_KEY] = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
+        answered = []
+
+        def start(status, headers, exc_info=None):
+            headers.append((HEADER, request_id))
+            answered[:] = (status, headers)
+            return start_response(status, headers, exc_info)
+
+        try:
+            body = self.wsgi_app(environ, start)
+        except BaseException:
+            _write(environ, request_id, started, "500", None)  # no response was made
+            raise
+        if answered:
+            _write(environ, request_id, started, *answered)
+        return body
 
 
-def _start() -> None:
-    values = g._get_current_object()
-    values.request_id = request_id_from(request._get_current_object().headers.get(HEADER))
-    values.request_started = time.perf_counter()
+def _content_length(headers: list[tuple[str, str]]) -> int | None:
+    for name, value in headers:
+        if name == "Content-Length" or name.lower() == "content-length":
+            return int(value) if value.isdigit() else None
+    return None
 
 
-def _finish(response: Response) -> Response:
-    values = g._get_current_object()
-    if "request_id" not in values.__dict__:  # a hook before ours refused the request
-        _start()
-    response.headers[HEADER] = values.request_id
-    values.request_status = response.status_code
-    values.request_bytes = response.content_length
-    return response
-
-
-def _write(error: BaseException | None) -> None:
-    """At teardown, once per request: after the session is saved, and also for a request
-    whose exception went past every handler (with exceptions propagating, in tests)."""
-    values = g._get_current_object()
-    seen = values.__dict__
-    if seen.get("request_logged") or not current_app.config.get("REQUEST_LOG_ENABLED", True):
-        return
-    values.request_logged = True
-    if "request_id" not in seen:
-        _start()
-    status = seen.get("request_status")
-    if status is None:
-        status = 500  # no response was made: the exception went past every handler
-    current = request._get_current_object()
-    rule = current.url_rule
-    method = current.method
+def _write(environ: dict, request_id: str, started: float, status: str, headers) -> None:
+    rule = environ.get(RULE_KEY)
+    method = environ.get("REQUEST_METHOD", "")
+    code = int(status[:3])
     record = {
         "ts": _timestamp(),
-        "request_id": values.request_id,
+        "request_id": request_id,
         "method": method if method in METHODS else "OTHER",
         "route": rule.rule if rule is not None else None,
         "endpoint": rule.endpoint if rule is not None else None,
-        "status": status,
-        "duration_ms": round((time.perf_counter() - values.request_started) * 1000, 1),
-        "bytes": seen.get("request_bytes"),
+        "status": code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        "bytes": _content_length(headers) if headers is not None else None,
     }
     # logging.config.fileConfig (Alembic's env.py does it, when migrations run in the same
     # process) disables every logger it does not name; REQUEST_LOG_ENABLED is the switch.
     logger.disabled = False
-    level = logging.ERROR if status >= 500 else logging.INFO
+    level = logging.ERROR if code >= 500 else logging.INFO
     if not logger.isEnabledFor(level):
         return
     line = _ENCODER.encode(record)
     if logger.handlers == [_HANDLER]:
         # Only our own handler, as configured at import: write the line as it would (a
-        # log record, a lock and a formatter cost more than the rest of this hook).
+        # log record, a lock and a formatter cost more than the rest of this).
         stream = sys.stderr
         stream.write(line + "\n")
         stream.flush()
@@ -156,11 +167,14 @@ def _write(error: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Call before anything else adds request hooks: the clock starts first, and the
-    request id is set last on the response."""
+    """Wrap the app's WSGI callable (before security.init_app adds the fixed headers
+    outside it). REQUEST_LOG_ENABLED = False: no id, no line."""
     if not app.config.get("REQUEST_LOG_ENABLED", True):
         return
-    app.before_request_funcs.setdefault(None, []).insert(0, _start)
-    # After-request hooks run last-registered first: registered first, this one runs last.
-    app.after_request_funcs.setdefault(None, []).insert(0, _finish)
-    app.teardown_request(_write)
+    app.wsgi_app = RequestLog(app.wsgi_app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _note_rule)
+
+
+def _note_rule() -> None:
+    current = request._get_current_object()  # once through the proxy
+    current.environ[RULE_KEY] = current.url_rule

@@ -101,6 +101,7 @@ def init_app(app: Flask) -> None:
         # Pages for staff or with a person's answers must never sit in a shared cache.
         # The views say which they are (portal.shared.pages), not their URLs.
         headers = response.headers
-        if "Cache-Control" not in headers and response.mimetype == "text/html":
+        # The header read as it is (response.mimetype parses it again on every response).
+        if headers.get("Content-Type", "").startswith("text/html") and "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-store" if current_page_is(PRIVATE) else "no-cache"
         return response
