@@ -7,6 +7,7 @@ from typing import NamedTuple
 from flask import Flask, render_template, url_for
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.core.contributions import contributions
@@ -60,8 +61,16 @@ def character_count_i18n() -> Markup:
     return Markup(" ".join(attributes))
 
 
+def csrf_input() -> Markup:
+    """Every form's CSRF token, as a hidden input. WTForms' own field renders the same input
+    through its widget machinery, a tenth of a question page's time, and gives each form on
+    a page the same id."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["character_count_i18n"] = character_count_i18n
+    app.jinja_env.globals["csrf_input"] = csrf_input
     app.jinja_env.globals["url_if_served"] = url_if_served
     app.jinja_env.filters["radio_item"] = lambda pair: {"value": pair[0], "text": pair[1]}
     app.jinja_env.trim_blocks = True

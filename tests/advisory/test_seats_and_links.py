@@ -310,7 +310,9 @@ def forgeries(app, token: str, person_id: int) -> dict[str, str]:
         declaration = services.make_link(get(person_id), "declaration")
         db.session.commit()
     body, signature = token.rsplit(".", 1)
-    flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    # The first character, not the last: a base64 signature's last character carries padding
+    # bits, so "A" and "B" there can decode to the same bytes (a valid link, a quarter of runs).
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
     return {
         "a changed signature": f"{body}.{flipped}",
         "a changed body": token.replace(token[2], "x" if token[2] != "x" else "y", 1),
