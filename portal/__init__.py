@@ -62,12 +62,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = DatabaseSessionInterface()
 
     from portal import assets, errors, i18n, security, templating
-    from portal.shared import devices
 
     i18n.init_app(app)
     assets.init_app(app)
     security.init_app(app)
-    devices.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
 

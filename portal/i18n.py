@@ -13,7 +13,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, quote
 
 from babel.dates import format_date as babel_format_date
-from flask import Flask, g, has_request_context, request
+from flask import Flask, after_this_request, current_app, g, has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
@@ -67,12 +67,22 @@ def select_locale() -> str:
         return DEFAULT  # a command or the outbox: callers use force_locale for a person's language
     code = _chosen_in_query()
     if code:
+        if code != request.cookies.get(COOKIE) and not g.get("language_chosen"):
+            # Only the response to a request that picks a new language sets the cookie.
+            after_this_request(_keep_the_chosen_language)
         g.language_chosen = code
         return code
     cookie = request.cookies.get(COOKIE)
     if cookie in LANGUAGES:
         return cookie
     return _best_language(request.headers.get("Accept-Language", ""))
+
+
+def _keep_the_chosen_language(response):
+    # A functional cookie (on the cookies page): only set when someone picks a language.
+    response.set_cookie(COOKIE, g.language_chosen, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 @lru_cache(maxsize=512)
@@ -248,14 +258,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context() -> dict:
         return {"page_language": current_language(), "language_links": language_links}
-
-    @app.after_request
-    def keep_the_chosen_language(response):
-        # A functional cookie (on the cookies page): only set when someone picks a language.
-        chosen = g.get("language_chosen")
-        if chosen and request.cookies.get(COOKIE) != chosen:
-            response.set_cookie(COOKIE, chosen, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
-                                secure=app.config.get("SESSION_COOKIE_SECURE", False))
-        return response
 
     vary_always(app, "Accept-Language", "Cookie")  # the page's language comes from these

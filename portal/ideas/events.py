@@ -31,7 +31,7 @@ import secrets
 import time
 from datetime import date
 
-from flask import abort, current_app, flash, g, make_response, redirect, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -42,7 +42,7 @@ from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.ideas import bp, eventmode, services
 from portal.ideas.models import Event
-from portal.ideas.tablet import EVENT, SEEN, TABLET, start_afresh
+from portal.ideas.tablet import EVENT, SEEN, TABLET, pages_not_kept, start_afresh
 from portal.shared.devices import device_hash, device_token, has_device
 from portal.shared.forms import Form
 from portal.shared.fragments import render
@@ -327,7 +327,10 @@ def _tablet_event_over():
 def _tablet_mode():
     """In tablet mode: leave it when the event is over, and start afresh for the next
     person when nobody has touched the screen for two minutes (works without JavaScript)."""
-    if not session.get(TABLET) or request.endpoint in NOT_A_TOUCH:
+    if not session.get(TABLET):
+        return None
+    pages_not_kept()
+    if request.endpoint in NOT_A_TOUCH:
         return None
     event = services.open_event(session.get(EVENT))
     if event is None:
@@ -343,15 +346,6 @@ def _tablet_mode():
         return _go(url_for("ideas.event_page", code=event.code))
     session[SEEN] = now
     return None
-
-
-@bp.after_app_request
-def _tablet_pages_are_not_kept(response):
-    # On a shared tablet no page may come back from the browser's cache for the next person
-    # (the Back button), whatever the page is.
-    if (session.get(TABLET) or g.get("tablet_reset")) and response.mimetype == "text/html":
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.app_context_processor

@@ -3,7 +3,7 @@ facilitator's tablet, and starting afresh for the next person (see events.py).""
 
 import time
 
-from flask import g, session
+from flask import after_this_request, g, session
 
 from portal.shared.devices import renew_device
 
@@ -27,3 +27,18 @@ def start_afresh(event_id: int | None) -> None:
         session[SEEN] = time.time()
     renew_device()
     g.tablet_reset = True
+    pages_not_kept()
+
+
+def pages_not_kept() -> None:
+    """On a shared tablet no page may come back from the browser's cache for the next
+    person (the Back button), whatever the page is: this response is not kept."""
+    if not g.get("tablet_no_store"):
+        g.tablet_no_store = True
+        after_this_request(_no_store)
+
+
+def _no_store(response):
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response

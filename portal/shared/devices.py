@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Flask, current_app, g, request, session
+from flask import after_this_request, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE = "device"
@@ -48,7 +48,11 @@ def has_device() -> bool:
 def renew_device() -> str:
     """A fresh token for the next person on a shared device."""
     g.device_token = secrets.token_urlsafe(24)
-    g.device_token_changed = True
+    if not g.get("device_token_changed"):
+        # Set on this response only: the few requests that make a token pay for it, not
+        # every request with an app-wide hook. It reads the token made last.
+        g.device_token_changed = True
+        after_this_request(_set_cookie)
     return g.device_token
 
 
@@ -86,13 +90,8 @@ def device_or_address() -> str:
 
 
 def _set_cookie(response):
-    if g.get("device_token_changed"):
-        response.set_cookie(
-            COOKIE, _serializer().dumps(g.device_token), max_age=MAX_AGE, httponly=True,
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False), samesite="Lax", path="/",
-        )
+    response.set_cookie(
+        COOKIE, _serializer().dumps(g.device_token), max_age=MAX_AGE, httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), samesite="Lax", path="/",
+    )
     return response
-
-
-def init_app(app: Flask) -> None:
-    app.after_request(_set_cookie)
