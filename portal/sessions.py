@@ -33,7 +33,7 @@ from portal.timeutil import utcnow
 TOUCH_INTERVAL = timedelta(seconds=60)
 # A cookie holding only the signed CSRF secret starts with this; a row's token never has a dot.
 SECRET_ONLY = "s."
-CSRF_KEY = "csrf_token"  # Flask-WTF's WTF_CSRF_FIELD_NAME
+CSRF_KEY = "csrf_token"  # Flask-WTF's WTF_CSRF_FIELD_NAME (its default; the session key and every form's field)
 
 
 class WebSession(db.Model):

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from portal.core.contributions import contributions
 from portal.i18n import page_locale, translate
 from portal.security import vary_always
+from portal.sessions import CSRF_KEY
 from portal.shared.links import url_if_served
 from portal.shared.pages import STAFF, current_page_is
 
@@ -65,7 +66,7 @@ def csrf_input() -> Markup:
     """Every form's CSRF token, as a hidden input. WTForms' own field renders the same input
     through its widget machinery, a tenth of a question page's time, and gives each form on
     a page the same id."""
-    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+    return Markup('<input type="hidden" name="%s" value="%s">') % (CSRF_KEY, generate_csrf())
 
 
 def init_app(app: Flask) -> None:
