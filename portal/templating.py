@@ -69,7 +69,19 @@ def csrf_input() -> Markup:
     return Markup('<input type="hidden" name="%s" value="%s">') % (CSRF_KEY, generate_csrf())
 
 
+def described_by(field, hint=None, *others: str | None) -> str:
+    """What a field's aria-describedby names, in GOV.UK Frontend's order: its hint, its
+    error message, then any others (a character count's message). Empty for none."""
+    field_id = field.id
+    ids = [f"{field_id}-hint"] if hint else []
+    if field.errors:
+        ids.append(f"{field_id}-error")
+    ids.extend(other for other in others if other)
+    return " ".join(ids)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["described_by"] = described_by
     app.jinja_env.globals["character_count_i18n"] = character_count_i18n
     app.jinja_env.globals["csrf_input"] = csrf_input
     app.jinja_env.globals["url_if_served"] = url_if_served
