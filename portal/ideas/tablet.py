@@ -26,7 +26,6 @@ def start_afresh(event_id: int | None) -> None:
         session[TABLET] = True
         session[SEEN] = time.time()
     renew_device()
-    g.tablet_reset = True
     pages_not_kept()
 
 
