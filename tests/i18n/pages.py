@@ -202,6 +202,7 @@ def advisory_journey_pages(app, code: str) -> list[tuple[str, str]]:
     question empty and with its error, check answers, the questions about you, the
     confirmation; then the pages behind the emailed links, and a used link."""
     from portal.advisory import services
+    from portal.shared.references import parse_reference
     from tests.support.staff import csrf_token_from
 
     client = app.test_client()
@@ -240,7 +241,7 @@ def advisory_journey_pages(app, code: str) -> list[tuple[str, str]]:
     pages.append((f"{prefix}/confirmation", confirmation))
     reference = re.search(r"BD-[0-9A-Z]{4}-[0-9A-Z]{4}", confirmation).group(0)
     with app.app_context():
-        application = services.find_by_reference(reference.replace("BD-", "").replace("-", ""))
+        application = services.find_by_reference(parse_reference(reference))
         services.move(application, "shortlisted")
         services.move(application, "offered")
         from portal.shared.outbox import OutboxMessage

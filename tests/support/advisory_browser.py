@@ -20,7 +20,7 @@ from portal.advisory.models import EQUALITIES_FORUM, AdvisoryLink, Application, 
 from portal.core.models import Area
 from portal.extensions import db
 from portal.shared.outbox import OutboxMessage
-from portal.shared.references import format_reference, new_reference
+from portal.shared.references import format_reference, new_reference, parse_reference
 from portal.timeutil import UK, uk_today
 from tests.support.a11y import assert_no_axe_violations
 from tests.support.browser import PHONE_VIEWPORT, new_phone_page
@@ -128,7 +128,7 @@ def stage_of(app, application_id: int) -> str:
 
 def application_by_reference(app, shown: str) -> SimpleNamespace:
     with app.app_context():
-        application = services.find_by_reference(shown.replace("BD-", "").replace("-", ""))
+        application = services.find_by_reference(parse_reference(shown))
         assert application is not None, shown
         return SimpleNamespace(id=application.id, stage=application.stage, seat_pool=application.seat_pool,
                                email=application.email, name=application.name,
